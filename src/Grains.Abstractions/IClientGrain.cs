@@ -1,0 +1,27 @@
+using Orleans.Sente.Protocol;
+
+namespace Orleans.Sente;
+
+/// <summary>
+/// One client (one browser tab) of one user: holds its socket's front-end routing. Keyed by
+/// <see cref="SenteKeys.ClientKey"/>, so a client-id presented by two users names two grains.
+/// </summary>
+[Alias("sente.IClientGrain")]
+public interface IClientGrain : IGrainWithStringKey
+{
+    /// <summary>A connection of this client opened; the newest connection owns the client.</summary>
+    [Alias("Connect")]
+    Task ConnectAsync(ClientRoute route);
+
+    /// <summary>A connection of this client closed; ignored when a newer one owns the client.</summary>
+    [Alias("Disconnect")]
+    Task DisconnectAsync(string frontEndId, long connectionId);
+
+    /// <summary>The route now, or null when the client is not connected.</summary>
+    [Alias("GetRoute")]
+    Task<ClientRoute?> GetRouteAsync();
+
+    /// <summary>Pushes an event to this client only.</summary>
+    [Alias("Push")]
+    Task PushAsync(SenteEvent @event, PushOptions? options = null);
+}

@@ -1,0 +1,33 @@
+using Orleans.Concurrency;
+using System.Collections.Immutable;
+using Orleans.Sente.Protocol;
+
+namespace Orleans.Sente;
+
+/// <summary>
+/// A front end, as grains see it. Each front end creates one observer reference and holds it
+/// for its whole life; grains call it to write into the sockets it owns. Deliveries are one-way,
+/// so a dead front end never holds up a grain.
+/// </summary>
+[Alias("sente.IFrontEndObserver")]
+public interface IFrontEndObserver : IGrainObserver
+{
+    /// <summary>Writes one push to some of this front end's connections.</summary>
+    [OneWay, Alias("Deliver")]
+    Task DeliverAsync(Delivery delivery);
+
+    /// <summary>Writes one push to every connection of this front end.</summary>
+    [OneWay, Alias("Broadcast")]
+    Task BroadcastAsync(SenteEvent @event, bool flush);
+
+    /// <summary>
+    /// The live clients of one user on this front end: asked by a user grain that activates
+    /// empty (after a silo loss), so that soft state is rebuilt rather than lost.
+    /// </summary>
+    [Alias("GetRoutesOfUser")]
+    Task<ImmutableArray<ClientRoute>> GetRoutesOfUserAsync(string? userId);
+
+    /// <summary>Closes a connection that a newer connection of the same client replaced.</summary>
+    [OneWay, Alias("Close")]
+    Task CloseAsync(long connectionId, string reason);
+}

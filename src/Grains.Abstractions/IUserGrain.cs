@@ -1,0 +1,39 @@
+using System.Collections.Immutable;
+using Orleans.Sente.Protocol;
+
+namespace Orleans.Sente;
+
+/// <summary>
+/// One user-id and its 0..n clients, wherever their sockets are. Keyed by
+/// <see cref="SenteKeys.UserKey"/>; get one with <see cref="SenteGrainFactoryExtensions.GetUserGrain"/>.
+/// </summary>
+[Alias("sente.IUserGrain")]
+public interface IUserGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Pushes an event to every client of this user. Completes when the push is accepted
+    /// and handed to the front ends; pushes to one client keep the order they were accepted in.
+    /// </summary>
+    [Alias("Push")]
+    Task PushAsync(SenteEvent @event, PushOptions? options = null);
+
+    /// <summary>Pushes an event to one client of this user (nothing when it is not connected).</summary>
+    [Alias("PushToClient")]
+    Task PushToClientAsync(string clientId, SenteEvent @event, PushOptions? options = null);
+
+    /// <summary>The client-ids connected now.</summary>
+    [Alias("GetClientIds")]
+    Task<ImmutableArray<string>> GetClientIdsAsync();
+
+    /// <summary>Records a client's current route (called by its client grain).</summary>
+    [Alias("Attach")]
+    Task AttachAsync(ClientRoute route);
+
+    /// <summary>Forgets a client, if its route is still the given connection.</summary>
+    [Alias("Detach")]
+    Task DetachAsync(string clientId, string frontEndId, long connectionId);
+
+    /// <summary>Forgets every route through a front end that left the cluster.</summary>
+    [Alias("DropFrontEnd")]
+    Task DropFrontEndAsync(string frontEndId);
+}

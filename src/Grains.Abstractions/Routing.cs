@@ -1,0 +1,51 @@
+using System.Collections.Immutable;
+using Orleans.Sente.Protocol;
+
+namespace Orleans.Sente;
+
+/// <summary>The transport a client is connected with.</summary>
+[GenerateSerializer, Alias("sente.Transport")]
+public enum SenteTransport
+{
+    WebSocket = 0,
+    Ajax = 1,
+}
+
+/// <summary>
+/// Where one client's socket lives: which front end (and its observer), which connection
+/// on it, which transport, and which user. Held by the client's grain and cached by its
+/// user's grain for fan-out.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("sente.ClientRoute")]
+public sealed record ClientRoute(
+    [property: Id(0)] string FrontEndId,
+    [property: Id(1)] long ConnectionId,
+    [property: Id(2)] SenteTransport Transport,
+    [property: Id(3)] string? UserId,
+    [property: Id(4)] string ClientId,
+    [property: Id(5)] IFrontEndObserver FrontEnd);
+
+/// <summary>
+/// One push on its way to the connections of one front end: the event, the connections to
+/// write it to, and whether to flush the send buffer at once.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("sente.Delivery")]
+public sealed record Delivery(
+    [property: Id(0)] ImmutableArray<long> ConnectionIds,
+    [property: Id(1)] SenteEvent Event,
+    [property: Id(2)] bool Flush);
+
+/// <summary>How a push is sent.</summary>
+[GenerateSerializer, Immutable, Alias("sente.PushOptions")]
+public sealed record PushOptions([property: Id(0)] bool Flush = false)
+{
+    public static readonly PushOptions Default = new();
+    public static readonly PushOptions Flushed = new(true);
+}
+
+/// <summary>A front end known to the cluster.</summary>
+[GenerateSerializer, Immutable, Alias("sente.FrontEndLease")]
+public sealed record FrontEndLease(
+    [property: Id(0)] string FrontEndId,
+    [property: Id(1)] IFrontEndObserver Observer,
+    [property: Id(2)] DateTime ExpiresUtc);

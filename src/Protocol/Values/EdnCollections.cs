@@ -1,0 +1,219 @@
+using System.Collections;
+using System.Collections.Immutable;
+
+namespace Orleans.Sente.Protocol;
+
+/// <summary>Shared behaviour of the sequential collections: ordered items, equality by items.</summary>
+[GenerateSerializer, Immutable, Alias("sente.edn.seq")]
+public abstract record EdnSequence([property: Id(0)] ImmutableArray<EdnValue> Items) : EdnValue, IReadOnlyList<EdnValue>
+{
+    public int Count => Items.IsDefault ? 0 : Items.Length;
+    public EdnValue this[int index] => Items[index];
+    public IEnumerator<EdnValue> GetEnumerator() => ((IEnumerable<EdnValue>)(Items.IsDefault ? [] : Items)).GetEnumerator();
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public virtual bool Equals(EdnSequence? other) =>
+        other is not null && other.GetType() == GetType() && ItemsEqual(Items, other.Items);
+
+    public override int GetHashCode() => ItemsHash(Items, GetType().GetHashCode());
+
+    internal static bool ItemsEqual(ImmutableArray<EdnValue> a, ImmutableArray<EdnValue> b)
+    {
+        var x = a.IsDefault ? [] : a;
+        var y = b.IsDefault ? [] : b;
+        if (x.Length != y.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < x.Length; i++)
+        {
+            if (!x[i].Equals(y[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    internal static int ItemsHash(ImmutableArray<EdnValue> items, int seed)
+    {
+        var hash = new HashCode();
+        hash.Add(seed);
+        if (!items.IsDefault)
+        {
+            foreach (var item in items)
+            {
+                hash.Add(item);
+            }
+        }
+
+        return hash.ToHashCode();
+    }
+}
+
+/// <summary>A vector <c>[a b c]</c>.</summary>
+[GenerateSerializer, Immutable, Alias("sente.edn.vector")]
+public sealed record EdnVector(ImmutableArray<EdnValue> Items) : EdnSequence(Items)
+{
+    public static readonly EdnVector Empty = new(ImmutableArray<EdnValue>.Empty);
+    public EdnVector(params EdnValue[] items) : this(ImmutableArray.Create(items)) { }
+    public bool Equals(EdnVector? other) => base.Equals(other);
+    public override int GetHashCode() => base.GetHashCode();
+}
+
+/// <summary>A list <c>(a b c)</c>.</summary>
+[GenerateSerializer, Immutable, Alias("sente.edn.list")]
+public sealed record EdnList(ImmutableArray<EdnValue> Items) : EdnSequence(Items)
+{
+    public EdnList(params EdnValue[] items) : this(ImmutableArray.Create(items)) { }
+    public bool Equals(EdnList? other) => base.Equals(other);
+    public override int GetHashCode() => base.GetHashCode();
+}
+
+/// <summary>
+/// A set <c>#{a b}</c>. Items keep the order they were read or built in (so printing is
+/// stable); equality ignores order. Duplicates are rejected by <see cref="Create"/>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("sente.edn.set")]
+public sealed record EdnSet([property: Id(0)] ImmutableArray<EdnValue> Items) : EdnValue, IReadOnlyCollection<EdnValue>
+{
+    public static EdnSet Create(IEnumerable<EdnValue> items)
+    {
+        var seen = new HashSet<EdnValue>();
+        var builder = ImmutableArray.CreateBuilder<EdnValue>();
+        foreach (var item in items)
+        {
+            if (!seen.Add(item))
+            {
+                throw new ArgumentException($"Duplicate set item: {item}", nameof(items));
+            }
+
+            builder.Add(item);
+        }
+
+        return new EdnSet(builder.ToImmutable());
+    }
+
+    public int Count => Items.IsDefault ? 0 : Items.Length;
+    public bool Contains(EdnValue item) => !Items.IsDefault && Items.Contains(item);
+    public IEnumerator<EdnValue> GetEnumerator() => ((IEnumerable<EdnValue>)(Items.IsDefault ? [] : Items)).GetEnumerator();
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public bool Equals(EdnSet? other)
+    {
+        if (other is null || other.Count != Count)
+        {
+            return false;
+        }
+
+        foreach (var item in this)
+        {
+            if (!other.Contains(item))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public override int GetHashCode()
+    {
+        var hash = 17;
+        foreach (var item in this)
+        {
+            hash ^= item.GetHashCode();
+        }
+
+        return hash;
+    }
+}
+
+/// <summary>
+/// A map <c>{:a 1, :b 2}</c>. Entries keep their insertion order (as a small Clojure map
+/// prints); equality ignores order. Keys may be any value.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("sente.edn.map")]
+public sealed record EdnMap([property: Id(0)] ImmutableArray<KeyValuePair<EdnValue, EdnValue>> Entries)
+    : EdnValue, IReadOnlyCollection<KeyValuePair<EdnValue, EdnValue>>
+{
+    public static readonly EdnMap Empty = new(ImmutableArray<KeyValuePair<EdnValue, EdnValue>>.Empty);
+
+    /// <summary>Builds a map from entries; a repeated key is an error, as in EDN.</summary>
+    public static EdnMap Create(IEnumerable<KeyValuePair<EdnValue, EdnValue>> entries)
+    {
+        var seen = new HashSet<EdnValue>();
+        var builder = ImmutableArray.CreateBuilder<KeyValuePair<EdnValue, EdnValue>>();
+        foreach (var entry in entries)
+        {
+            if (!seen.Add(entry.Key))
+            {
+                throw new ArgumentException($"Duplicate map key: {entry.Key}", nameof(entries));
+            }
+
+            builder.Add(entry);
+        }
+
+        return new EdnMap(builder.ToImmutable());
+    }
+
+    /// <summary>Builds a map with keyword keys: <c>EdnMap.Of(("from", "alice"), ("text", "hi"))</c>.</summary>
+    public static EdnMap Of(params (string Key, EdnValue Value)[] entries) =>
+        Create(entries.Select(e => new KeyValuePair<EdnValue, EdnValue>(EdnKeyword.Parse(e.Key), e.Value)));
+
+    public int Count => Entries.IsDefault ? 0 : Entries.Length;
+
+    public bool TryGetValue(EdnValue key, out EdnValue value)
+    {
+        if (!Entries.IsDefault)
+        {
+            foreach (var entry in Entries)
+            {
+                if (entry.Key.Equals(key))
+                {
+                    value = entry.Value;
+                    return true;
+                }
+            }
+        }
+
+        value = EdnNil.Instance;
+        return false;
+    }
+
+    public IEnumerator<KeyValuePair<EdnValue, EdnValue>> GetEnumerator() =>
+        ((IEnumerable<KeyValuePair<EdnValue, EdnValue>>)(Entries.IsDefault ? [] : Entries)).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public bool Equals(EdnMap? other)
+    {
+        if (other is null || other.Count != Count)
+        {
+            return false;
+        }
+
+        foreach (var entry in this)
+        {
+            if (!other.TryGetValue(entry.Key, out var v) || !v.Equals(entry.Value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public override int GetHashCode()
+    {
+        var hash = 31;
+        foreach (var entry in this)
+        {
+            hash ^= HashCode.Combine(entry.Key, entry.Value);
+        }
+
+        return hash;
+    }
+}
