@@ -97,7 +97,41 @@ public sealed record EdnSet([property: Id(0)] ImmutableArray<EdnValue> Items) : 
     }
 
     public int Count => Items.IsDefault ? 0 : Items.Length;
-    public bool Contains(EdnValue item) => !Items.IsDefault && Items.Contains(item);
+
+    public bool Contains(EdnValue item)
+    {
+        if (Count <= LookupIndex.LinearLimit)
+        {
+            return !Items.IsDefault && Items.Contains(item);
+        }
+
+        var index = _index;
+        if (index is null || index.Source != Items)
+        {
+            var set = new HashSet<EdnValue>(Items);
+            _index = index = new(Items, set);
+        }
+
+        return index.Items.Contains(item);
+    }
+
+    /// <summary>A hash set of the items, built on the first lookup of a large set; tied to the array it indexes because <c>with</c> copies fields.</summary>
+    [NonSerialized]
+    private SetIndex? _index;
+
+    /// <summary>Makes a set whose items the caller has already checked for duplicates.</summary>
+    internal static EdnSet FromUnique(ImmutableArray<EdnValue> items, HashSet<EdnValue>? index)
+    {
+        var set = new EdnSet(items);
+        if (index is not null)
+        {
+            set._index = new(items, index);
+        }
+
+        return set;
+    }
+
+    private sealed record SetIndex(ImmutableArray<EdnValue> Source, HashSet<EdnValue> Items);
     public IEnumerator<EdnValue> GetEnumerator() => ((IEnumerable<EdnValue>)(Items.IsDefault ? [] : Items)).GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
@@ -167,21 +201,66 @@ public sealed record EdnMap([property: Id(0)] ImmutableArray<KeyValuePair<EdnVal
 
     public bool TryGetValue(EdnValue key, out EdnValue value)
     {
-        if (!Entries.IsDefault)
+        if (Count <= LookupIndex.LinearLimit)
         {
-            foreach (var entry in Entries)
+            if (!Entries.IsDefault)
             {
-                if (entry.Key.Equals(key))
+                foreach (var entry in Entries)
                 {
-                    value = entry.Value;
-                    return true;
+                    if (entry.Key.Equals(key))
+                    {
+                        value = entry.Value;
+                        return true;
+                    }
                 }
             }
+
+            value = EdnNil.Instance;
+            return false;
+        }
+
+        var index = _index;
+        if (index is null || index.Source != Entries)
+        {
+            var dictionary = new Dictionary<EdnValue, EdnValue>(Entries.Length);
+            foreach (var entry in Entries)
+            {
+                dictionary[entry.Key] = entry.Value;
+            }
+
+            _index = index = new(Entries, dictionary);
+        }
+
+        if (index.Entries.TryGetValue(key, out var found))
+        {
+            value = found;
+            return true;
         }
 
         value = EdnNil.Instance;
         return false;
     }
+
+    /// <summary>True when the map has the key.</summary>
+    public bool ContainsKey(EdnValue key) => TryGetValue(key, out _);
+
+    /// <summary>A dictionary of the entries, built on the first lookup of a large map; tied to the array it indexes because <c>with</c> copies fields.</summary>
+    [NonSerialized]
+    private MapIndex? _index;
+
+    /// <summary>Makes a map whose keys the caller has already checked for duplicates.</summary>
+    internal static EdnMap FromUnique(ImmutableArray<KeyValuePair<EdnValue, EdnValue>> entries, Dictionary<EdnValue, EdnValue>? index)
+    {
+        var map = new EdnMap(entries);
+        if (index is not null)
+        {
+            map._index = new(entries, index);
+        }
+
+        return map;
+    }
+
+    private sealed record MapIndex(ImmutableArray<KeyValuePair<EdnValue, EdnValue>> Source, Dictionary<EdnValue, EdnValue> Entries);
 
     public IEnumerator<KeyValuePair<EdnValue, EdnValue>> GetEnumerator() =>
         ((IEnumerable<KeyValuePair<EdnValue, EdnValue>>)(Entries.IsDefault ? [] : Entries)).GetEnumerator();
@@ -216,4 +295,10 @@ public sealed record EdnMap([property: Id(0)] ImmutableArray<KeyValuePair<EdnVal
 
         return hash;
     }
+}
+
+/// <summary>Below this many items a linear scan beats hashing, and no index is built.</summary>
+internal static class LookupIndex
+{
+    public const int LinearLimit = 8;
 }

@@ -28,8 +28,6 @@ public sealed record EdnKeyword([property: Id(0)] string? Namespace, [property: 
 
     /// <summary><c>ns/name</c> or <c>name</c>, without the colon.</summary>
     public string FullName => Namespace is null ? Name : Namespace + "/" + Name;
-
-    public override string ToString() => ":" + FullName;
 }
 
 /// <summary>A symbol such as <c>sym</c> or <c>foo/bar</c>.</summary>
@@ -46,6 +44,4 @@ public sealed record EdnSymbol([property: Id(0)] string? Namespace, [property: I
     }
 
     public string FullName => Namespace is null ? Name : Namespace + "/" + Name;
-
-    public override string ToString() => FullName;
 }

@@ -14,6 +14,8 @@ namespace Orleans.Sente.Protocol;
 /// <see cref="EdnKeyword"/>, <see cref="EdnSymbol"/>, <see cref="EdnUuid"/>, <see cref="EdnInst"/>,
 /// <see cref="EdnVector"/>, <see cref="EdnList"/>, <see cref="EdnSet"/>, <see cref="EdnMap"/>,
 /// <see cref="EdnTagged"/>.
+/// Scalar hash codes go through <see cref="HashCode"/>, which is seeded per process, so that
+/// a client cannot choose map keys that all collide and make reading a frame quadratic.
 /// </remarks>
 [GenerateSerializer, Immutable, Alias("sente.edn")]
 public abstract record EdnValue
@@ -40,6 +42,16 @@ public abstract record EdnValue
 
     /// <summary>The string, when this is a string; null otherwise.</summary>
     public string? AsString() => this is EdnString s ? s.Value : null;
+
+    /// <summary>Reads one EDN value from text with the default <see cref="EdnReaderOptions"/>.</summary>
+    public static EdnValue ReadEdn(string edn) => EdnReader.Read(edn);
+
+    /// <summary>
+    /// The value printed as EDN, as Clojure's <c>pr-str</c> prints it (strings in quotes). Never
+    /// throws: what the EDN packer would refuse (a keyword with a space, nesting past the limit)
+    /// is printed as best it can be, for logs.
+    /// </summary>
+    public sealed override string ToString() => EdnPrinter.ToDisplayString(this);
 }
 
 [GenerateSerializer, Immutable, Alias("sente.edn.nil")]
@@ -47,7 +59,7 @@ public sealed record EdnNil : EdnValue
 {
     public static readonly EdnNil Instance = new();
     private EdnNil() { }
-    public override string ToString() => "nil";
+    public override int GetHashCode() => 0x6e696c;
 }
 
 [GenerateSerializer, Immutable, Alias("sente.edn.bool")]
@@ -55,49 +67,142 @@ public sealed record EdnBool([property: Id(0)] bool Value) : EdnValue
 {
     public static readonly EdnBool True = new(true);
     public static readonly EdnBool False = new(false);
-    public override string ToString() => Value ? "true" : "false";
+    public override int GetHashCode() => Value ? 1231 : 1237;
 }
 
 [GenerateSerializer, Immutable, Alias("sente.edn.long")]
 public sealed record EdnLong([property: Id(0)] long Value) : EdnValue
 {
-    public override string ToString() => Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public override int GetHashCode() => HashCode.Combine((int)Value, (int)(Value >> 32), 1);
 }
 
 /// <summary>An integer written with the <c>N</c> suffix, or too large for 64 bits.</summary>
 [GenerateSerializer, Immutable, Alias("sente.edn.bigint")]
-public sealed record EdnBigInt([property: Id(0)] BigInteger Value) : EdnValue;
+public sealed record EdnBigInt([property: Id(0)] BigInteger Value) : EdnValue
+{
+    public override int GetHashCode() => EdnHash.Of(Value, 2);
+}
 
 [GenerateSerializer, Immutable, Alias("sente.edn.double")]
-public sealed record EdnDouble([property: Id(0)] double Value) : EdnValue;
+public sealed record EdnDouble([property: Id(0)] double Value) : EdnValue
+{
+    public override int GetHashCode()
+    {
+        // double.Equals treats 0.0 and -0.0 as equal, and every NaN as equal: hash them alike.
+        var bits = Value == 0 ? 0L : double.IsNaN(Value) ? -1L : BitConverter.DoubleToInt64Bits(Value);
+        return HashCode.Combine((int)bits, (int)(bits >> 32), 3);
+    }
+}
 
 /// <summary>
-/// A decimal written with the <c>M</c> suffix. Kept as its canonical text so that precision
-/// beyond <see cref="decimal"/> survives a round trip.
+/// A decimal written with the <c>M</c> suffix. Kept as its text so that precision beyond
+/// <see cref="decimal"/> survives a round trip; the reader stores (and the printer prints) the
+/// text Java's <c>BigDecimal.toString</c> gives, so <c>1.50M</c> stays <c>1.50M</c> and is
+/// not equal to <c>1.5M</c>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("sente.edn.bigdec")]
-public sealed record EdnBigDecimal([property: Id(0)] string Text) : EdnValue;
+public sealed record EdnBigDecimal([property: Id(0)] string Text) : EdnValue
+{
+    /// <summary>The exact decimal, as Clojure would print it.</summary>
+    public static EdnBigDecimal FromDecimal(decimal value) => new(BigDecimalText.FromDecimal(value));
+}
 
 /// <summary>A Clojure ratio such as <c>1/3</c> (not in the EDN spec; Clojure prints it).</summary>
 [GenerateSerializer, Immutable, Alias("sente.edn.ratio")]
-public sealed record EdnRatio([property: Id(0)] BigInteger Numerator, [property: Id(1)] BigInteger Denominator) : EdnValue;
-
-[GenerateSerializer, Immutable, Alias("sente.edn.char")]
-public sealed record EdnChar([property: Id(0)] int CodePoint) : EdnValue;
-
-[GenerateSerializer, Immutable, Alias("sente.edn.string")]
-public sealed record EdnString([property: Id(0)] string Value) : EdnValue
+public sealed record EdnRatio([property: Id(0)] BigInteger Numerator, [property: Id(1)] BigInteger Denominator) : EdnValue
 {
-    public override string ToString() => Value;
+    /// <summary>
+    /// The ratio in lowest terms with a positive denominator, as Clojure makes it; a whole
+    /// number comes back as an integer (<c>4/2</c> is <c>2</c>).
+    /// </summary>
+    public static EdnValue Create(BigInteger numerator, BigInteger denominator)
+    {
+        if (denominator.IsZero)
+        {
+            throw new DivideByZeroException("A ratio's denominator is zero.");
+        }
+
+        var gcd = BigInteger.GreatestCommonDivisor(numerator, denominator);
+        if (denominator.Sign < 0)
+        {
+            gcd = -gcd;
+        }
+
+        var (n, d) = (numerator / gcd, denominator / gcd);
+        if (d.IsOne)
+        {
+            return n >= long.MinValue && n <= long.MaxValue ? new EdnLong((long)n) : new EdnBigInt(n);
+        }
+
+        return new EdnRatio(n, d);
+    }
+
+    public override int GetHashCode() => HashCode.Combine(EdnHash.Of(Numerator, 4), EdnHash.Of(Denominator, 5));
 }
 
+/// <summary>A character; Clojure's are UTF-16 units, so a code point above U+FFFF is this project's extension.</summary>
+[GenerateSerializer, Immutable, Alias("sente.edn.char")]
+public sealed record EdnChar([property: Id(0)] int CodePoint) : EdnValue
+{
+    public override int GetHashCode() => HashCode.Combine(CodePoint, 6);
+}
+
+[GenerateSerializer, Immutable, Alias("sente.edn.string")]
+public sealed record EdnString([property: Id(0)] string Value) : EdnValue;
+
 [GenerateSerializer, Immutable, Alias("sente.edn.uuid")]
-public sealed record EdnUuid([property: Id(0)] Guid Value) : EdnValue;
+public sealed record EdnUuid([property: Id(0)] Guid Value) : EdnValue
+{
+    public override int GetHashCode()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Value.TryWriteBytes(bytes);
+        var hash = new HashCode();
+        hash.AddBytes(bytes);
+        return hash.ToHashCode();
+    }
+}
 
-/// <summary>An instant (<c>#inst</c>), millisecond precision as Clojure's java.util.Date.</summary>
+/// <summary>
+/// An instant (<c>#inst</c>). Like Clojure's java.util.Date it has millisecond precision and no
+/// offset: the value is truncated to the millisecond and kept in UTC when it is made, so what
+/// is built equals what is read back.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("sente.edn.inst")]
-public sealed record EdnInst([property: Id(0)] DateTimeOffset Value) : EdnValue;
+public sealed record EdnInst(DateTimeOffset Value) : EdnValue
+{
+    [Id(0)]
+    public DateTimeOffset Value { get; init; } = Normalize(Value);
 
-/// <summary>A tagged literal the reader does not know (<c>#my/tag value</c>).</summary>
+    public override int GetHashCode() => HashCode.Combine((int)Value.UtcTicks, (int)(Value.UtcTicks >> 32), 7);
+
+    private static DateTimeOffset Normalize(DateTimeOffset value)
+    {
+        var ticks = value.UtcTicks;
+        return new DateTimeOffset(ticks - (ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+    }
+}
+
+/// <summary>A tagged literal the reader does not know (<c>#my/tag value</c>), kept when the reader is asked to.</summary>
 [GenerateSerializer, Immutable, Alias("sente.edn.tagged")]
 public sealed record EdnTagged([property: Id(0)] EdnSymbol Tag, [property: Id(1)] EdnValue Value) : EdnValue;
+
+internal static class EdnHash
+{
+    public static int Of(BigInteger value, int kind)
+    {
+        var hash = new HashCode();
+        hash.Add(kind);
+        Span<byte> small = stackalloc byte[64];
+        if (value.TryWriteBytes(small, out var written))
+        {
+            hash.AddBytes(small[..written]);
+        }
+        else
+        {
+            hash.AddBytes(value.ToByteArray());
+        }
+
+        return hash.ToHashCode();
+    }
+}

@@ -1,0 +1,220 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace Orleans.Sente.Protocol;
+
+/// <summary>
+/// Number tokens as Clojure's EDN reader reads them: integers (<c>42</c>, <c>-7</c>, <c>10N</c>,
+/// <c>0x1F</c>, octal <c>017</c>, radix <c>2r101</c>; too big for a long becomes a big integer),
+/// ratios (<c>1/3</c>, reduced), doubles (<c>1.5</c>, <c>1e10</c>, <c>1.</c>) and decimals
+/// (<c>1.5M</c>).
+/// </summary>
+internal static class EdnNumber
+{
+    public static bool TryParse(string token, out EdnValue value, out string? fault)
+    {
+        value = EdnNil.Instance;
+        fault = null;
+        var negative = token[0] == '-';
+        var body = token[0] is '+' or '-' ? token.AsSpan(1) : token.AsSpan();
+        if (body.IsEmpty || !char.IsAsciiDigit(body[0]))
+        {
+            return false;
+        }
+
+        var slash = body.IndexOf('/');
+        if (slash >= 0)
+        {
+            return TryRatio(body[..slash], body[(slash + 1)..], negative, out value, out fault);
+        }
+
+        var isHex = body.Length > 1 && body[0] == '0' && body[1] is 'x' or 'X';
+        if (!isHex && (body.IndexOfAny('.', 'e', 'E') >= 0 || body[^1] == 'M'))
+        {
+            return TryFloat(token, out value);
+        }
+
+        var bigSuffix = body[^1] == 'N';
+        if (bigSuffix)
+        {
+            body = body[..^1];
+        }
+
+        if (!TryInteger(body, out var magnitude))
+        {
+            return false;
+        }
+
+        var integer = negative ? -magnitude : magnitude;
+        value = !bigSuffix && integer >= long.MinValue && integer <= long.MaxValue
+            ? new EdnLong((long)integer)
+            : new EdnBigInt(integer);
+        return true;
+    }
+
+    private static bool TryInteger(ReadOnlySpan<char> body, out BigInteger magnitude)
+    {
+        magnitude = BigInteger.Zero;
+        if (body.IsEmpty)
+        {
+            return false;
+        }
+
+        if (body.Length > 2 && body[0] == '0' && body[1] is 'x' or 'X')
+        {
+            return TryRadix(body[2..], 16, out magnitude);
+        }
+
+        if (body[0] == '0')
+        {
+            return body.Length == 1 || TryRadix(body[1..], 8, out magnitude);
+        }
+
+        var r = body.IndexOfAny('r', 'R');
+        if (r is 1 or 2)
+        {
+            if (body[..r].ContainsAnyExceptInRange('0', '9'))
+            {
+                return false;
+            }
+
+            var radix = int.Parse(body[..r], CultureInfo.InvariantCulture);
+            return radix is >= 2 and <= 36 && TryRadix(body[(r + 1)..], radix, out magnitude);
+        }
+
+        if (body.ContainsAnyExceptInRange('0', '9'))
+        {
+            return false;
+        }
+
+        if (body.Length <= 18)
+        {
+            magnitude = long.Parse(body, NumberStyles.None, CultureInfo.InvariantCulture);
+            return true;
+        }
+
+        magnitude = BigInteger.Parse(body, NumberStyles.None, CultureInfo.InvariantCulture);
+        return true;
+    }
+
+    private static bool TryRadix(ReadOnlySpan<char> digits, int radix, out BigInteger magnitude)
+    {
+        magnitude = BigInteger.Zero;
+        if (digits.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var c in digits)
+        {
+            var d = c switch
+            {
+                >= '0' and <= '9' => c - '0',
+                >= 'a' and <= 'z' => c - 'a' + 10,
+                >= 'A' and <= 'Z' => c - 'A' + 10,
+                _ => 99,
+            };
+            if (d >= radix)
+            {
+                return false;
+            }
+
+            magnitude = (magnitude * radix) + d;
+        }
+
+        return true;
+    }
+
+    private static bool TryRatio(ReadOnlySpan<char> numerator, ReadOnlySpan<char> denominator, bool negative, out EdnValue value, out string? fault)
+    {
+        value = EdnNil.Instance;
+        fault = null;
+        if (numerator.IsEmpty || denominator.IsEmpty || numerator.ContainsAnyExceptInRange('0', '9') || denominator.ContainsAnyExceptInRange('0', '9'))
+        {
+            return false;
+        }
+
+        var n = BigInteger.Parse(numerator, NumberStyles.None, CultureInfo.InvariantCulture);
+        var d = BigInteger.Parse(denominator, NumberStyles.None, CultureInfo.InvariantCulture);
+        if (d.IsZero)
+        {
+            fault = "Divide by zero";
+            return false;
+        }
+
+        value = EdnRatio.Create(negative ? -n : n, d);
+        return true;
+    }
+
+    private static bool TryFloat(string token, out EdnValue value)
+    {
+        value = EdnNil.Instance;
+        var isDecimal = token[^1] == 'M';
+        var text = isDecimal ? token.AsSpan(0, token.Length - 1) : token.AsSpan();
+        if (!IsFloatSyntax(text))
+        {
+            return false;
+        }
+
+        if (isDecimal)
+        {
+            if (!BigDecimalText.TryCanonical(text, out var canonical))
+            {
+                return false;
+            }
+
+            value = new EdnBigDecimal(canonical);
+            return true;
+        }
+
+        value = new EdnDouble(double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture));
+        return true;
+    }
+
+    /// <summary><c>[+-]?[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?</c></summary>
+    private static bool IsFloatSyntax(ReadOnlySpan<char> s)
+    {
+        var i = s.Length > 0 && s[0] is '+' or '-' ? 1 : 0;
+        var digits = i;
+        while (i < s.Length && char.IsAsciiDigit(s[i]))
+        {
+            i++;
+        }
+
+        if (i == digits)
+        {
+            return false;
+        }
+
+        if (i < s.Length && s[i] == '.')
+        {
+            i++;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                i++;
+            }
+        }
+
+        if (i < s.Length && s[i] is 'e' or 'E')
+        {
+            i++;
+            if (i < s.Length && s[i] is '+' or '-')
+            {
+                i++;
+            }
+
+            var exponent = i;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                i++;
+            }
+
+            if (i == exponent)
+            {
+                return false;
+            }
+        }
+
+        return i == s.Length;
+    }
+}
