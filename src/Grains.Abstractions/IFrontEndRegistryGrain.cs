@@ -21,7 +21,7 @@ public interface IFrontEndRegistryGrain : IGrainWithIntegerKey
 
     /// <summary>The front ends whose leases are current.</summary>
     [Alias("GetLive")]
-    Task<ImmutableArray<FrontEndLease>> GetLiveAsync();
+    Task<FrontEndSnapshot> GetLiveAsync();
 
     /// <summary>Front ends that left (lease expired or said goodbye) within the last while.</summary>
     [Alias("GetGone")]

@@ -49,3 +49,12 @@ public sealed record FrontEndLease(
     [property: Id(0)] string FrontEndId,
     [property: Id(1)] IFrontEndObserver Observer,
     [property: Id(2)] DateTime ExpiresUtc);
+
+/// <summary>
+/// The live front ends. <see cref="Settled"/> is false while the registry is younger than one
+/// lease period (it re-activated after a silo loss and not every front end has renewed yet).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("sente.FrontEndSnapshot")]
+public sealed record FrontEndSnapshot(
+    [property: Id(0)] ImmutableArray<FrontEndLease> Live,
+    [property: Id(1)] bool Settled);

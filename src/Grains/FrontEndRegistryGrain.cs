@@ -1,0 +1,112 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Orleans.Sente.Protocol;
+
+namespace Orleans.Sente.Grains;
+
+/// <summary>
+/// Keeps the leases of live front ends. Soft state: after a silo loss it re-activates empty
+/// and refills within one renewal period, since every front end renews every few seconds.
+/// </summary>
+internal sealed partial class FrontEndRegistryGrain(
+    IOptions<SenteGrainOptions> options,
+    IClusterMembershipService membership,
+    TimeProvider clock,
+    ILogger<FrontEndRegistryGrain> logger) : Grain, IFrontEndRegistryGrain
+{
+    private static readonly TimeSpan GoneMemory = TimeSpan.FromMinutes(10);
+    private readonly Dictionary<string, FrontEndLease> _live = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTime> _gone = new(StringComparer.Ordinal);
+    private DateTime _activated;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _activated = Now;
+        return Task.CompletedTask;
+    }
+
+    public Task<TimeSpan> RenewAsync(string frontEndId, IFrontEndObserver observer)
+    {
+        var period = options.Value.LeasePeriod;
+        if (!_live.ContainsKey(frontEndId))
+        {
+            LogFrontEndJoined(logger, frontEndId);
+        }
+
+        _live[frontEndId] = new FrontEndLease(frontEndId, observer, Now + period);
+        _gone.Remove(frontEndId);
+        return Task.FromResult(period);
+    }
+
+    public Task RemoveAsync(string frontEndId)
+    {
+        if (_live.Remove(frontEndId))
+        {
+            LogFrontEndLeft(logger, frontEndId, "said goodbye");
+            _gone[frontEndId] = Now;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<FrontEndSnapshot> GetLiveAsync()
+    {
+        Prune();
+        // A registry that re-activated after a silo loss starts empty and fills as front ends
+        // renew; until one lease period has passed it may be missing some. In a cluster that
+        // never lost a silo it cannot be missing any: it activated on the first registration.
+        var settled = Now - _activated >= options.Value.LeasePeriod
+            || !membership.CurrentSnapshot.Members.Values.Any(m => m.Status is SiloStatus.Dead or SiloStatus.ShuttingDown or SiloStatus.Stopping);
+        return Task.FromResult(new FrontEndSnapshot(_live.Values.ToImmutableArray(), settled));
+    }
+
+    public Task<ImmutableArray<string>> GetGoneAsync()
+    {
+        Prune();
+        return Task.FromResult(_gone.Keys.ToImmutableArray());
+    }
+
+    public Task BroadcastAsync(SenteEvent @event, PushOptions? options = null)
+    {
+        Prune();
+        var flush = options?.Flush ?? false;
+        foreach (var lease in _live.Values)
+        {
+            lease.Observer.BroadcastAsync(@event, flush).Ignore();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    private void Prune()
+    {
+        var now = Now;
+        foreach (var (id, lease) in _live)
+        {
+            if (lease.ExpiresUtc < now)
+            {
+                _live.Remove(id);
+                _gone[id] = now;
+                LogFrontEndLeft(logger, id, "lease expired");
+            }
+        }
+
+        foreach (var (id, at) in _gone)
+        {
+            if (now - at > GoneMemory)
+            {
+                _gone.Remove(id);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Front end {FrontEndId} joined")]
+    private static partial void LogFrontEndJoined(ILogger logger, string frontEndId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Front end {FrontEndId} left: {Reason}")]
+    private static partial void LogFrontEndLeft(ILogger logger, string frontEndId, string reason);
+}

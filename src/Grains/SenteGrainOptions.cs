@@ -1,0 +1,32 @@
+namespace Orleans.Sente.Grains;
+
+/// <summary>Grain-side settings: grace periods, outboxes, leases. Front-end settings live in the front end's options.</summary>
+public sealed class SenteGrainOptions
+{
+    public static readonly TimeSpan DefaultWsCloseGrace = TimeSpan.FromMilliseconds(2500);
+    public static readonly TimeSpan DefaultAjaxCloseGrace = TimeSpan.FromMilliseconds(5000);
+    public static readonly TimeSpan DefaultLeasePeriod = TimeSpan.FromSeconds(6);
+    public static readonly TimeSpan DefaultRebuildTimeout = TimeSpan.FromSeconds(3);
+    public const int DefaultOutboxLimit = 256;
+
+    /// <summary>
+    /// How long a closed WebSocket client keeps its place (and collects pushes in its outbox)
+    /// before it counts as gone. Sente's <c>ms-allow-reconnect-before-close-ws</c>; default 2.5 s.
+    /// </summary>
+    public TimeSpan WsCloseGrace { get; set; } = DefaultWsCloseGrace;
+
+    /// <summary>The same for Ajax clients (Sente's <c>ms-allow-reconnect-before-close-ajax</c>); default 5 s.</summary>
+    public TimeSpan AjaxCloseGrace { get; set; } = DefaultAjaxCloseGrace;
+
+    /// <summary>Most pushes held for one disconnected client; older ones are dropped, counted and logged. Default 256.</summary>
+    public int OutboxLimit { get; set; } = DefaultOutboxLimit;
+
+    /// <summary>How long a front end's lease lasts without renewal. Default 6 s; front ends renew at a third of it, so a registry that re-activates empty is full again within 2 s.</summary>
+    public TimeSpan LeasePeriod { get; set; } = DefaultLeasePeriod;
+
+    /// <summary>How long a user grain that activates empty waits for the front ends to re-assert their clients. Default 3 s.</summary>
+    public TimeSpan RebuildTimeout { get; set; } = DefaultRebuildTimeout;
+
+    internal TimeSpan GraceFor(SenteTransport transport) =>
+        transport == SenteTransport.Ajax ? AjaxCloseGrace : WsCloseGrace;
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Orleans.Hosting;
+
+namespace Orleans.Sente.Grains;
+
+/// <summary>Adds Orleans.Sente's grains and their silo-side services to a silo.</summary>
+public static class SenteSiloBuilderExtensions
+{
+    public static ISiloBuilder AddSenteGrains(this ISiloBuilder silo, Action<SenteGrainOptions>? configure = null)
+    {
+        var options = silo.Services.AddOptions<SenteGrainOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton<FrontEndDirectory>();
+        silo.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<FrontEndDirectory>());
+        return silo;
+    }
+}

@@ -1,0 +1,302 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Placement;
+using Orleans.Sente.Protocol;
+
+namespace Orleans.Sente.Grains;
+
+/// <summary>
+/// One user-id: tracks its clients' routes and fans pushes out to the front ends that hold
+/// their sockets, one call per front end per push. Pushes pass through this grain's single
+/// thread, so each client receives them in the order they were accepted.
+/// </summary>
+/// <remarks>
+/// A client is in one of three states:
+/// <list type="number">
+/// <item>connected: it has a route; pushes go to its front end;</item>
+/// <item>parked: its connection closed (or its front end left) less than the grace period ago;
+/// pushes wait in its bounded outbox and are replayed, in order, when it reconnects anywhere;</item>
+/// <item>gone: the grace period passed; its outbox is dropped (counted and logged).</item>
+/// </list>
+/// Routing state is soft. A user grain that activates (first use, or after its silo died)
+/// asks the live front ends for their clients of this user before it delivers its first push.
+/// </remarks>
+[RandomPlacement]
+internal sealed partial class UserGrain(
+    FrontEndDirectory directory,
+    IOptions<SenteGrainOptions> options,
+    TimeProvider clock,
+    ILogger<UserGrain> logger) : Grain, IUserGrain
+{
+    private static readonly TimeSpan GraceTick = TimeSpan.FromMilliseconds(250);
+    private readonly Dictionary<string, ClientSlot> _clients = new(StringComparer.Ordinal);
+    private readonly SenteGrainOptions _options = options.Value;
+    private Task _rebuild = Task.CompletedTask;
+    private IGrainTimer? _graceTimer;
+
+    private string? UserId => SenteKeys.UserIdOf(this.GetPrimaryKeyString());
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _rebuild = RebuildAsync();
+        return Task.CompletedTask;
+    }
+
+    public async Task PushAsync(SenteEvent @event, PushOptions? options = null)
+    {
+        await _rebuild;
+        var flush = options?.Flush ?? false;
+        Dictionary<string, (IFrontEndObserver FrontEnd, ImmutableArray<long>.Builder Connections)>? byFrontEnd = null;
+        foreach (var (clientId, slot) in _clients)
+        {
+            if (RouteOf(clientId, slot) is { } route)
+            {
+                byFrontEnd ??= new(StringComparer.Ordinal);
+                if (!byFrontEnd.TryGetValue(route.FrontEndId, out var target))
+                {
+                    target = (route.FrontEnd, ImmutableArray.CreateBuilder<long>());
+                    byFrontEnd[route.FrontEndId] = target;
+                }
+
+                target.Connections.Add(route.ConnectionId);
+            }
+            else
+            {
+                Hold(clientId, slot, @event, flush);
+            }
+        }
+
+        if (byFrontEnd is not null)
+        {
+            foreach (var (frontEnd, connections) in byFrontEnd.Values)
+            {
+                frontEnd.DeliverAsync(new Delivery(connections.ToImmutable(), @event, flush)).Ignore();
+            }
+        }
+    }
+
+    public async Task PushToClientAsync(string clientId, SenteEvent @event, PushOptions? options = null)
+    {
+        await _rebuild;
+        if (!_clients.TryGetValue(clientId, out var slot))
+        {
+            return;
+        }
+
+        var flush = options?.Flush ?? false;
+        if (RouteOf(clientId, slot) is { } route)
+        {
+            route.FrontEnd.DeliverAsync(new Delivery([route.ConnectionId], @event, flush)).Ignore();
+        }
+        else
+        {
+            Hold(clientId, slot, @event, flush);
+        }
+    }
+
+    public Task<ImmutableArray<string>> GetClientIdsAsync() =>
+        Task.FromResult(_clients.Where(c => c.Value.Route is not null).Select(c => c.Key).ToImmutableArray());
+
+    public Task AttachAsync(ClientRoute route)
+    {
+        var wasEmpty = _clients.Count == 0;
+        if (!_clients.TryGetValue(route.ClientId, out var slot))
+        {
+            slot = new ClientSlot();
+            _clients[route.ClientId] = slot;
+        }
+
+        slot.Route = route;
+        slot.ParkedUntil = null;
+        if (slot.Outbox is { Count: > 0 } outbox)
+        {
+            // Replay what was pushed while the client was away, in order, before anything newer.
+            LogReplay(logger, UserId, route.ClientId, outbox.Count);
+            foreach (var held in outbox)
+            {
+                route.FrontEnd.DeliverAsync(new Delivery([route.ConnectionId], held.Event, held.Flush)).Ignore();
+            }
+
+            outbox.Clear();
+        }
+
+        if (wasEmpty)
+        {
+            LogUserOnline(logger, UserId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task DetachAsync(string clientId, string frontEndId, long connectionId)
+    {
+        if (_clients.TryGetValue(clientId, out var slot) && slot.Route is { } route
+            && route.ConnectionId == connectionId && route.FrontEndId == frontEndId)
+        {
+            Park(slot, route.Transport);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task DropFrontEndAsync(string frontEndId)
+    {
+        foreach (var slot in _clients.Values)
+        {
+            if (slot.Route is { } route && route.FrontEndId == frontEndId)
+            {
+                Park(slot, route.Transport);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The route to deliver to now, or null when the client is parked (its front end may have gone).</summary>
+    private ClientRoute? RouteOf(string clientId, ClientSlot slot)
+    {
+        if (slot.Route is { } route && directory.IsGone(route.FrontEndId))
+        {
+            LogFrontEndGone(logger, UserId, clientId, route.FrontEndId);
+            Park(slot, route.Transport);
+        }
+
+        return slot.Route;
+    }
+
+    private void Hold(string clientId, ClientSlot slot, SenteEvent @event, bool flush)
+    {
+        var outbox = slot.Outbox ??= new Queue<HeldPush>();
+        if (outbox.Count >= _options.OutboxLimit)
+        {
+            outbox.Dequeue();
+            slot.Dropped++;
+            LogOutboxFull(logger, UserId, clientId, _options.OutboxLimit);
+        }
+
+        outbox.Enqueue(new HeldPush(@event, flush));
+    }
+
+    private void Park(ClientSlot slot, SenteTransport transport)
+    {
+        slot.Route = null;
+        slot.ParkedUntil = clock.GetUtcNow() + _options.GraceFor(transport);
+        _graceTimer ??= this.RegisterGrainTimer(ExpireParkedAsync, GraceTick, GraceTick);
+    }
+
+    private Task ExpireParkedAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var (clientId, slot) in _clients)
+        {
+            if (slot.Route is null && slot.ParkedUntil <= now)
+            {
+                _clients.Remove(clientId);
+                var dropped = slot.Dropped + (slot.Outbox?.Count ?? 0);
+                if (dropped > 0)
+                {
+                    LogOutboxDropped(logger, UserId, clientId, dropped);
+                }
+            }
+        }
+
+        if (_clients.Values.All(s => s.Route is not null))
+        {
+            _graceTimer?.Dispose();
+            _graceTimer = null;
+        }
+
+        if (_clients.Count == 0)
+        {
+            LogUserOffline(logger, UserId);
+            DeactivateOnIdle();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Asks every live front end which of its clients belong to this user.</summary>
+    private async Task RebuildAsync()
+    {
+        ImmutableArray<FrontEndLease> live;
+        try
+        {
+            live = await directory.GetLiveAsync(_options.LeasePeriod).WaitAsync(_options.LeasePeriod + _options.RebuildTimeout);
+        }
+        catch (Exception e)
+        {
+            LogRebuildFailed(logger, UserId, "registry", e);
+            return;
+        }
+
+        var userId = UserId;
+        var answers = live.Select(async lease =>
+        {
+            try
+            {
+                return await lease.Observer.GetRoutesOfUserAsync(userId).WaitAsync(_options.RebuildTimeout);
+            }
+            catch (Exception e)
+            {
+                LogRebuildFailed(logger, userId, lease.FrontEndId, e);
+                return ImmutableArray<ClientRoute>.Empty;
+            }
+        });
+
+        var found = 0;
+        foreach (var routes in await Task.WhenAll(answers))
+        {
+            foreach (var route in routes)
+            {
+                if (!_clients.TryGetValue(route.ClientId, out var slot) || slot.Route is null)
+                {
+                    _clients[route.ClientId] = new ClientSlot { Route = route };
+                    found++;
+                }
+            }
+        }
+
+        if (found > 0)
+        {
+            LogRebuilt(logger, userId, found);
+        }
+    }
+
+    private sealed class ClientSlot
+    {
+        public ClientRoute? Route { get; set; }
+
+        public DateTimeOffset? ParkedUntil { get; set; }
+
+        public Queue<HeldPush>? Outbox { get; set; }
+
+        public long Dropped { get; set; }
+    }
+
+    private readonly record struct HeldPush(SenteEvent Event, bool Flush);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "User {UserId} is online")]
+    private static partial void LogUserOnline(ILogger logger, string? userId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "User {UserId} is offline")]
+    private static partial void LogUserOffline(ILogger logger, string? userId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Replaying {Count} held pushes to client {ClientId} of user {UserId}")]
+    private static partial void LogReplay(ILogger logger, string? userId, string clientId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox of client {ClientId} of user {UserId} is full ({Limit}); dropped the oldest push")]
+    private static partial void LogOutboxFull(ILogger logger, string? userId, string clientId, int limit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Client {ClientId} of user {UserId} did not come back within the grace period; {Count} held pushes dropped")]
+    private static partial void LogOutboxDropped(ILogger logger, string? userId, string clientId, long count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Client {ClientId} of user {UserId} was on front end {FrontEndId}, which has gone; holding its pushes")]
+    private static partial void LogFrontEndGone(ILogger logger, string? userId, string clientId, string frontEndId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} re-activated and recovered {Count} clients from the front ends")]
+    private static partial void LogRebuilt(ILogger logger, string? userId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} could not ask {Source} for its clients")]
+    private static partial void LogRebuildFailed(ILogger logger, string? userId, string source, Exception exception);
+}

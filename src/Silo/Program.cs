@@ -1,0 +1,8 @@
+using Orleans.Sente.Silo;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddSenteSilo();
+
+var app = builder.Build();
+app.MapGet("/health/live", () => Results.Text("live"));
+app.Run();

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Orleans.Sente.WebFrontend;
+
+/// <summary>
+/// This front end's identity in the cluster: its id, its observer (held strongly: Orleans
+/// holds observers weakly and would silently drop a collected one), and its lease in the
+/// front-end registry, renewed at a third of the lease period. On stop it says goodbye and
+/// closes its sockets with a reason that makes clients reconnect elsewhere at once.
+/// </summary>
+internal sealed partial class FrontEnd(
+    IGrainFactory grains,
+    ConnectionStore connections,
+    SenteMetrics metrics,
+    ILogger<FrontEnd> logger) : BackgroundService
+{
+    private readonly TaskCompletionSource<IFrontEndObserver> _reference = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private FrontEndObserver? _observer;
+
+    public string Id { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}"[..^24];
+
+    /// <summary>The observer reference, once this front end has registered it.</summary>
+    public Task<IFrontEndObserver> ReferenceAsync => _reference.Task;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _observer = new FrontEndObserver(connections, Id, metrics);
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var reference = _reference.Task.IsCompleted
+                    ? _reference.Task.Result
+                    : grains.CreateObjectReference<IFrontEndObserver>(_observer);
+                _observer.Reference = reference;
+                var lease = await grains.GetFrontEndRegistry().RenewAsync(Id, reference).WaitAsync(stoppingToken);
+                if (_reference.TrySetResult(reference))
+                {
+                    LogRegistered(logger, Id);
+                }
+
+                delay = lease / 3;
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogRenewFailed(logger, Id, e);
+                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 2));
+            }
+
+            try
+            {
+                await Task.Delay(delay, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var connection in connections.All)
+        {
+            connection.Close(SenteCloseReason.ServerStopping);
+        }
+
+        try
+        {
+            await grains.GetFrontEndRegistry().RemoveAsync(Id).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+        }
+        catch (Exception e)
+        {
+            LogGoodbyeFailed(logger, Id, e);
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Front end {FrontEndId} registered with the cluster")]
+    private static partial void LogRegistered(ILogger logger, string frontEndId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Front end {FrontEndId} could not renew its lease")]
+    private static partial void LogRenewFailed(ILogger logger, string frontEndId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Front end {FrontEndId} could not say goodbye to the registry")]
+    private static partial void LogGoodbyeFailed(ILogger logger, string frontEndId, Exception exception);
+}

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Http;
+using Orleans.Sente.Protocol;
+
+namespace Orleans.Sente.WebFrontend;
+
+/// <summary>
+/// Front-end settings, with Sente's option names in PascalCase and Sente's defaults.
+/// Grain-side settings (grace periods, outboxes) live in <c>SenteGrainOptions</c>.
+/// </summary>
+public sealed class SenteOptions
+{
+    public static readonly TimeSpan DefaultWsKeepAlive = TimeSpan.FromMilliseconds(25_000);
+    public static readonly TimeSpan DefaultWsPingTimeout = TimeSpan.FromMilliseconds(10_000);
+    public static readonly TimeSpan DefaultLpTimeout = TimeSpan.FromMilliseconds(20_000);
+    public static readonly TimeSpan DefaultSendBufWs = TimeSpan.FromMilliseconds(30);
+    public static readonly TimeSpan DefaultSendBufAjax = TimeSpan.FromMilliseconds(100);
+    public const int DefaultMaxMessageBytes = 1024 * 1024;
+    public const int DefaultSendQueueLimit = 1024;
+    public const string DefaultPackerName = "edn";
+
+    /// <summary>
+    /// Sente's <c>user-id-fn</c>: computes the user-id from the request. Null means Sente's
+    /// nil-uid. Default: the session's <c>uid</c> (<see cref="SenteUserIds.SessionUid"/>).
+    /// </summary>
+    public Func<SenteRequest, ValueTask<string?>> UserIdFn { get; set; } = SenteUserIds.SessionUid;
+
+    /// <summary>Sente's <c>handshake-data-fn</c>: extra data for the handshake. Default: none (nil).</summary>
+    public Func<SenteRequest, EdnValue?> HandshakeDataFn { get; set; } = static _ => null;
+
+    /// <summary>
+    /// Sente's <c>ws-kalive-ms</c>: a socket idle for half of this gets a server ping. Default 25 s.
+    /// </summary>
+    public TimeSpan WsKeepAlive { get; set; } = DefaultWsKeepAlive;
+
+    /// <summary>Sente's <c>ws-ping-timeout-ms</c>: a socket that sends nothing this long after a ping is closed. Default 10 s.</summary>
+    public TimeSpan WsPingTimeout { get; set; } = DefaultWsPingTimeout;
+
+    /// <summary>Sente's <c>lp-timeout-ms</c>: how long an Ajax poll is held. Default 20 s; must stay below the client's 60 s.</summary>
+    public TimeSpan LpTimeout { get; set; } = DefaultLpTimeout;
+
+    /// <summary>Sente's <c>send-buf-ms-ws</c>: pushes within this window of the first go out as one batch. Default 30 ms.</summary>
+    public TimeSpan SendBufWs { get; set; } = DefaultSendBufWs;
+
+    /// <summary>Sente's <c>send-buf-ms-ajax</c>. Default 100 ms.</summary>
+    public TimeSpan SendBufAjax { get; set; } = DefaultSendBufAjax;
+
+    /// <summary>Largest client message accepted, in bytes; a larger one closes the socket (1009). Default 1 MiB.</summary>
+    public int MaxMessageBytes { get; set; } = DefaultMaxMessageBytes;
+
+    /// <summary>Frames waiting to be written to one socket; a client that falls this far behind is closed. Default 1024.</summary>
+    public int SendQueueLimit { get; set; } = DefaultSendQueueLimit;
+
+    /// <summary>The packer of a client that names none: Sente's default, EDN when available.</summary>
+    public string DefaultPacker { get; set; } = DefaultPackerName;
+
+    /// <summary>Packers a client may ask for with the <c>packer</c> query parameter.</summary>
+    public IList<ISentePacker> Packers { get; } = [JsonPacker.Instance];
+}
+
+/// <summary>What a user-id function sees: the request and the client-id it carries.</summary>
+public sealed record SenteRequest(HttpContext HttpContext, string ClientId);

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Orleans.Sente.WebFrontend;
+
+/// <summary>
+/// One loop per process for every socket's keep-alive: a socket with no activity for half of
+/// <c>WsKeepAlive</c> gets <c>[:chsk/ws-ping nil]</c>; one that then sends nothing for
+/// <c>WsPingTimeout</c> is closed.
+/// </summary>
+internal sealed class Heartbeat(ConnectionStore connections, IOptions<SenteOptions> options) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        var idle = (long)(o.WsKeepAlive.TotalSeconds / 2 * Stopwatch.Frequency);
+        var timeout = (long)(o.WsPingTimeout.TotalSeconds * Stopwatch.Frequency);
+        var tick = TimeSpan.FromMilliseconds(Math.Clamp(Math.Min(o.WsKeepAlive.TotalMilliseconds / 2, o.WsPingTimeout.TotalMilliseconds) / 5, 10, 1000));
+        using var timer = new PeriodicTimer(tick);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            var now = Stopwatch.GetTimestamp();
+            foreach (var connection in connections.All)
+            {
+                if (connection is not WebSocketConnection ws)
+                {
+                    continue;
+                }
+
+                var pingSent = ws.PingSent;
+                if (pingSent != 0)
+                {
+                    if (ws.LastReceived < pingSent && now - pingSent > timeout)
+                    {
+                        ws.Close(SenteCloseReason.PingTimeout);
+                    }
+                }
+                else if (now - ws.LastActivity > idle)
+                {
+                    ws.Ping(now);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Orleans.Sente.Protocol;
+
+namespace Orleans.Sente.WebFrontend;
+
+/// <summary>
+/// One push as it arrives at this front end, packed lazily at most once per packer however
+/// many local clients receive it. Also caches the one-event batch frame, the common case.
+/// </summary>
+internal sealed class PackedEvent(SenteEvent @event)
+{
+    private readonly byte[]?[] _eventBytes = new byte[]?[MaxPackers];
+    private readonly byte[]?[] _singleBatch = new byte[]?[MaxPackers];
+
+    /// <summary>More packers than any front end is configured with.</summary>
+    public const int MaxPackers = 8;
+
+    public SenteEvent Event { get; } = @event;
+
+    /// <summary>The event vector <c>[id data]</c> in this packer's bytes.</summary>
+    public byte[] EventBytes(int packerIndex, ISentePacker packer)
+    {
+        var bytes = Volatile.Read(ref _eventBytes[packerIndex]);
+        if (bytes is null)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(128);
+            packer.Pack(Event.ToVector(), buffer);
+            bytes = buffer.WrittenSpan.ToArray();
+            Interlocked.CompareExchange(ref _eventBytes[packerIndex], bytes, null);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>The whole frame <c>[[event] nil]</c> in this packer's bytes.</summary>
+    public byte[] SingleBatchFrame(int packerIndex, ISentePacker packer)
+    {
+        var frame = Volatile.Read(ref _singleBatch[packerIndex]);
+        if (frame is null)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(160);
+            packer.WriteBatch([EventBytes(packerIndex, packer)], buffer);
+            frame = buffer.WrittenSpan.ToArray();
+            Interlocked.CompareExchange(ref _singleBatch[packerIndex], frame, null);
+        }
+
+        return frame;
+    }
+}

@@ -1,0 +1,42 @@
+using Orleans.Sente.Protocol;
+
+namespace Orleans.Sente.WebFrontend;
+
+/// <summary>One client's connection on this front end, whatever its transport.</summary>
+internal abstract class SenteConnection(long id, string clientId, string? userId, int packerIndex, ISentePacker packer)
+{
+    public long Id { get; } = id;
+
+    public string ClientId { get; } = clientId;
+
+    /// <summary>The user-id, fixed for the life of the connection; null is nil-uid.</summary>
+    public string? UserId { get; } = userId;
+
+    public int PackerIndex { get; } = packerIndex;
+
+    public ISentePacker Packer { get; } = packer;
+
+    public abstract SenteTransport Transport { get; }
+
+    /// <summary>Queues a push; it goes out with the batch window, or at once when flushed.</summary>
+    public abstract void Enqueue(PackedEvent packed, bool flush);
+
+    /// <summary>Writes out the pending batch, if any (called by the batch scheduler).</summary>
+    public abstract void FlushPending();
+
+    /// <summary>Closes the connection with a reason the client can see.</summary>
+    public abstract void Close(SenteCloseReason reason);
+}
+
+/// <summary>Why the server closed a connection, with the WebSocket close status it maps to.</summary>
+internal sealed record SenteCloseReason(System.Net.WebSockets.WebSocketCloseStatus Status, string Text)
+{
+    public static readonly SenteCloseReason PingTimeout = new(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, "ping timeout");
+    public static readonly SenteCloseReason Replaced = new(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, "replaced by a newer connection of this client");
+    public static readonly SenteCloseReason SendQueueFull = new(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, "client too slow: send queue full");
+    public static readonly SenteCloseReason ServerStopping = new((System.Net.WebSockets.WebSocketCloseStatus)1012, "server restarting: reconnect");
+    public static readonly SenteCloseReason ClusterUnavailable = new(System.Net.WebSockets.WebSocketCloseStatus.InternalServerError, "cluster unavailable: reconnect later");
+
+    public static SenteCloseReason TooBig(int limit) =>
+        new(System.Net.WebSockets.WebSocketCloseStatus.MessageTooBig, $"message larger than {limit} bytes");
+}

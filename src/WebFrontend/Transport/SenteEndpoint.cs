@@ -1,0 +1,179 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Sente.Protocol;
+
+namespace Orleans.Sente.WebFrontend;
+
+/// <summary>
+/// Serves the Sente path: checks the request, resolves the user-id, and hands the
+/// connection to its transport. Bad requests get a clear status and text before any upgrade.
+/// </summary>
+internal sealed partial class SenteEndpoint(
+    IOptions<SenteOptions> options,
+    PackerRegistry packers,
+    ConnectionStore connections,
+    BatchScheduler scheduler,
+    FrontEnd frontEnd,
+    EventDispatcher dispatcher,
+    IGrainFactory grains,
+    SenteMetrics metrics,
+    IServiceProvider services,
+    ILogger<SenteEndpoint> logger)
+{
+    private static readonly TimeSpan RegistrationWait = TimeSpan.FromSeconds(15);
+    private readonly SenteOptions _options = options.Value;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var query = context.Request.Query;
+        string? clientId = query["client-id"];
+        if (!SenteKeys.IsValidClientId(clientId, out var problem))
+        {
+            await RejectAsync(context, StatusCodes.Status400BadRequest, "bad-client-id", $"Bad request: {problem}.");
+            return;
+        }
+
+        if (!packers.TryGet(query["packer"], out var packerIndex))
+        {
+            await RejectAsync(context, StatusCodes.Status400BadRequest, "unknown-packer", $"Bad request: unknown packer '{query["packer"]}' (this server speaks {packers.Names}).");
+            return;
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await RejectAsync(context, StatusCodes.Status400BadRequest, "not-websocket", "Bad request: this endpoint expects a WebSocket upgrade.");
+            return;
+        }
+
+        var request = new SenteRequest(context, clientId!);
+        var userId = await _options.UserIdFn(request);
+        if (userId is { Length: > SenteKeys.MaxUserIdLength })
+        {
+            await RejectAsync(context, StatusCodes.Status500InternalServerError, "bad-user-id", "The server computed an over-long user-id.");
+            return;
+        }
+
+        IFrontEndObserver reference;
+        try
+        {
+            reference = await frontEnd.ReferenceAsync.WaitAsync(RegistrationWait, context.RequestAborted);
+        }
+        catch (TimeoutException)
+        {
+            await RejectAsync(context, StatusCodes.Status503ServiceUnavailable, "not-registered", "This front end has not joined the cluster yet; retry shortly.");
+            return;
+        }
+
+        await RunWebSocketAsync(context, request, userId, packerIndex, reference);
+    }
+
+    private async Task RunWebSocketAsync(HttpContext context, SenteRequest request, string? userId, int packerIndex, IFrontEndObserver reference)
+    {
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var connection = new WebSocketConnection(
+            connections.NextId(), request.ClientId, userId, packerIndex, packers[packerIndex],
+            socket, _options.SendQueueLimit, scheduler, metrics, logger);
+        var client = grains.GetClientGrain(userId, request.ClientId);
+        var route = new ClientRoute(frontEnd.Id, connection.Id, SenteTransport.WebSocket, userId, request.ClientId, reference);
+
+        // The handshake is queued first, and the send loop starts only once the client's grains
+        // know the route: a client that has seen its handshake can already be pushed to.
+        connection.SendValue(Envelope.HandshakeFrame(UidValue(userId), _options.HandshakeDataFn(request)));
+        connections.Add(connection);
+        metrics.Opened(SenteTransport.WebSocket);
+        LogConnected(logger, connection.Id, request.ClientId, userId);
+        try
+        {
+            try
+            {
+                await GrainRetry.RunAsync(() => client.ConnectAsync(route), context.RequestAborted);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogClusterUnavailable(logger, e, request.ClientId);
+                connection.Close(SenteCloseReason.ClusterUnavailable);
+            }
+
+            var reason = await connection.RunAsync(message => OnMessageAsync(connection, message), _options.MaxMessageBytes);
+            LogDisconnected(logger, connection.Id, request.ClientId, userId, reason?.Text ?? "closed by client");
+        }
+        finally
+        {
+            connections.Remove(connection);
+            metrics.Closed(SenteTransport.WebSocket);
+            ForgetAsync(client, connection.Id).Ignore();
+        }
+    }
+
+    private async Task ForgetAsync(IClientGrain client, long connectionId)
+    {
+        try
+        {
+            await GrainRetry.RunAsync(() => client.DisconnectAsync(frontEnd.Id, connectionId), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LogForgetFailed(logger, e, connectionId);
+        }
+    }
+
+    private Task OnMessageAsync(WebSocketConnection connection, ClientMessage message)
+    {
+        var @event = message.Event;
+        Action<EdnValue>? reply = null;
+        if (@event.Id == Envelope.WsPing)
+        {
+            // Sente answers a client ping itself; the application sees the ping without a reply.
+            if (message.WantsReply)
+            {
+                connection.SendValue(Envelope.ReplyFrame(Envelope.Pong, message.CallbackId));
+            }
+        }
+        else if (message.WantsReply)
+        {
+            var callbackId = message.CallbackId;
+            reply = value => connection.SendValue(Envelope.ReplyFrame(value, callbackId));
+        }
+
+        if (@event.Id == Envelope.BadEvent)
+        {
+            metrics.Rejected("bad-event");
+            LogBadEvent(logger, connection.ClientId, @event.Data?.ToString());
+        }
+
+        var context = new SenteEventContext(
+            connection.UserId, connection.ClientId, SenteTransport.WebSocket, @event, reply, services, grains, connection.Aborted);
+        return dispatcher.DispatchAsync(context);
+    }
+
+    private async Task RejectAsync(HttpContext context, int status, string reason, string text)
+    {
+        metrics.Rejected(reason);
+        LogRejected(logger, status, text, context.Connection.RemoteIpAddress?.ToString());
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync(text);
+    }
+
+    /// <summary>The user-id as the handshake carries it: a string, or Sente's <c>:sente/nil-uid</c>.</summary>
+    internal static EdnValue UidValue(string? userId) => userId is null ? Envelope.NilUid : new EdnString(userId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} opened: client {ClientId}, user {UserId}")]
+    private static partial void LogConnected(ILogger logger, long connectionId, string clientId, string? userId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} closed: client {ClientId}, user {UserId}: {Reason}")]
+    private static partial void LogDisconnected(ILogger logger, long connectionId, string clientId, string? userId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a Sente request with {Status}: {Reason} (from {Remote})")]
+    private static partial void LogRejected(ILogger logger, int status, string reason, string? remote);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Client {ClientId} sent an invalid event: {Raw}")]
+    private static partial void LogBadEvent(ILogger logger, string clientId, string? raw);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not register client {ClientId} with the cluster")]
+    private static partial void LogClusterUnavailable(ILogger logger, Exception exception, string clientId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the cluster that connection {ConnectionId} closed")]
+    private static partial void LogForgetFailed(ILogger logger, Exception exception, long connectionId);
+}
