@@ -27,20 +27,18 @@ internal static class JavaDouble
             return double.IsNegative(value) ? "-0.0" : "0.0";
         }
 
-        // "R" gives the shortest round-tripping digits, e.g. "1.5E-05" or "123.456".
-        var shortest = Math.Abs(value).ToString("R", CultureInfo.InvariantCulture);
-        var e = shortest.IndexOf('E');
-        var exponent = e < 0 ? 0 : int.Parse(shortest.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-        var mantissa = e < 0 ? shortest : shortest[..e];
-        var dot = mantissa.IndexOf('.');
-        var digits = dot < 0 ? mantissa : mantissa.Remove(dot, 1);
-        var point = (dot < 0 ? mantissa.Length : dot) + exponent;
-        var lead = digits.Length - digits.TrimStart('0').Length;
-        digits = digits[lead..].TrimEnd('0');
-        point -= lead;
-        if (digits.Length == 0)
+        // "R" gives the shortest round-tripping digits, e.g. "1.5E-05" or "123.456". Java prints
+        // at least two significant digits' worth of precision when only one is needed, choosing
+        // the two-digit decimal closest to the value (Double.MIN_VALUE is 4.9E-324, not 5E-324).
+        var magnitude = Math.Abs(value);
+        var (digits, point) = Decompose(magnitude.ToString("R", CultureInfo.InvariantCulture));
+        if (digits.Length == 1)
         {
-            digits = "0";
+            var two = magnitude.ToString("E1", CultureInfo.InvariantCulture);
+            if (double.Parse(two, CultureInfo.InvariantCulture) == magnitude)
+            {
+                (digits, point) = Decompose(two);
+            }
         }
 
         var sb = new StringBuilder(digits.Length + 8);
@@ -49,7 +47,6 @@ internal static class JavaDouble
             sb.Append('-');
         }
 
-        var magnitude = Math.Abs(value);
         if (magnitude >= 1e-3 && magnitude < 1e7)
         {
             if (point <= 0)
@@ -73,5 +70,19 @@ internal static class JavaDouble
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>Significant digits (no leading or trailing zeros) and where the decimal point falls in them.</summary>
+    private static (string Digits, int Point) Decompose(string text)
+    {
+        var e = text.IndexOf('E');
+        var exponent = e < 0 ? 0 : int.Parse(text.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var mantissa = e < 0 ? text : text[..e];
+        var dot = mantissa.IndexOf('.');
+        var digits = dot < 0 ? mantissa : mantissa.Remove(dot, 1);
+        var point = (dot < 0 ? mantissa.Length : dot) + exponent;
+        var lead = digits.Length - digits.TrimStart('0').Length;
+        digits = digits[lead..].TrimEnd('0');
+        return (digits.Length == 0 ? "0" : digits, point - lead);
     }
 }
