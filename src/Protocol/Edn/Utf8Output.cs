@@ -48,7 +48,9 @@ internal ref struct Utf8Output(IBufferWriter<byte> output)
                 take--;
             }
 
-            _used += Encoding.UTF8.GetBytes(text[..take], Reserve(take * 3));
+            // Reserve may flush and reset _used, so it must run before _used is read.
+            var written = Encoding.UTF8.GetBytes(text[..take], Reserve(take * 3));
+            _used += written;
             text = text[take..];
         }
     }
