@@ -29,11 +29,19 @@ public sealed record ClientRoute(
 /// One push on its way to the connections of one front end: the event, the connections to
 /// write it to, and whether to flush the send buffer at once.
 /// </summary>
+/// <remarks>
+/// Messages from a grain to a front end may overtake each other (a client of several gateways
+/// is reached along several paths), so each connection's pushes carry a sequence number,
+/// counted from 1 within an <see cref="Epoch"/> (one activation of the sending user grain);
+/// the front end puts them back in order. A sequence number of 0 means unordered.
+/// </remarks>
 [GenerateSerializer, Immutable, Alias("sente.Delivery")]
 public sealed record Delivery(
     [property: Id(0)] ImmutableArray<long> ConnectionIds,
     [property: Id(1)] SenteEvent Event,
-    [property: Id(2)] bool Flush);
+    [property: Id(2)] bool Flush,
+    [property: Id(3)] ImmutableArray<long> Sequences = default,
+    [property: Id(4)] long Epoch = 0);
 
 /// <summary>How a push is sent.</summary>
 [GenerateSerializer, Immutable, Alias("sente.PushOptions")]

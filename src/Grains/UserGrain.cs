@@ -32,6 +32,7 @@ internal sealed partial class UserGrain(
     private static readonly TimeSpan GraceTick = TimeSpan.FromMilliseconds(250);
     private readonly Dictionary<string, ClientSlot> _clients = new(StringComparer.Ordinal);
     private readonly SenteGrainOptions _options = options.Value;
+    private readonly long _epoch = Random.Shared.NextInt64(1, long.MaxValue);
     private Task _rebuild = Task.CompletedTask;
     private IGrainTimer? _graceTimer;
 
@@ -47,7 +48,7 @@ internal sealed partial class UserGrain(
     {
         await _rebuild;
         var flush = options?.Flush ?? false;
-        Dictionary<string, (IFrontEndObserver FrontEnd, ImmutableArray<long>.Builder Connections)>? byFrontEnd = null;
+        Dictionary<string, FanOut>? byFrontEnd = null;
         foreach (var (clientId, slot) in _clients)
         {
             if (RouteOf(clientId, slot) is { } route)
@@ -55,11 +56,12 @@ internal sealed partial class UserGrain(
                 byFrontEnd ??= new(StringComparer.Ordinal);
                 if (!byFrontEnd.TryGetValue(route.FrontEndId, out var target))
                 {
-                    target = (route.FrontEnd, ImmutableArray.CreateBuilder<long>());
+                    target = new FanOut(route.FrontEnd);
                     byFrontEnd[route.FrontEndId] = target;
                 }
 
                 target.Connections.Add(route.ConnectionId);
+                target.Sequences.Add(slot.NextSequence++);
             }
             else
             {
@@ -69,9 +71,9 @@ internal sealed partial class UserGrain(
 
         if (byFrontEnd is not null)
         {
-            foreach (var (frontEnd, connections) in byFrontEnd.Values)
+            foreach (var target in byFrontEnd.Values)
             {
-                frontEnd.DeliverAsync(new Delivery(connections.ToImmutable(), @event, flush)).Ignore();
+                target.FrontEnd.DeliverAsync(new Delivery(target.Connections.ToImmutable(), @event, flush, target.Sequences.ToImmutable(), _epoch)).Ignore();
             }
         }
     }
@@ -87,7 +89,7 @@ internal sealed partial class UserGrain(
         var flush = options?.Flush ?? false;
         if (RouteOf(clientId, slot) is { } route)
         {
-            route.FrontEnd.DeliverAsync(new Delivery([route.ConnectionId], @event, flush)).Ignore();
+            Send(route, slot, @event, flush);
         }
         else
         {
@@ -107,6 +109,13 @@ internal sealed partial class UserGrain(
             _clients[route.ClientId] = slot;
         }
 
+        if (slot.Route is not { } current || current.ConnectionId != route.ConnectionId || current.FrontEndId != route.FrontEndId)
+        {
+            // A new connection counts its pushes from 1; the same one (already found by a
+            // rebuild) keeps counting.
+            slot.NextSequence = 1;
+        }
+
         slot.Route = route;
         slot.ParkedUntil = null;
         if (slot.Outbox is { Count: > 0 } outbox)
@@ -115,7 +124,7 @@ internal sealed partial class UserGrain(
             LogReplay(logger, UserId, route.ClientId, outbox.Count);
             foreach (var held in outbox)
             {
-                route.FrontEnd.DeliverAsync(new Delivery([route.ConnectionId], held.Event, held.Flush)).Ignore();
+                Send(route, slot, held.Event, held.Flush);
             }
 
             outbox.Clear();
@@ -152,6 +161,9 @@ internal sealed partial class UserGrain(
 
         return Task.CompletedTask;
     }
+
+    private void Send(ClientRoute route, ClientSlot slot, SenteEvent @event, bool flush) =>
+        route.FrontEnd.DeliverAsync(new Delivery([route.ConnectionId], @event, flush, [slot.NextSequence++], _epoch)).Ignore();
 
     /// <summary>The route to deliver to now, or null when the client is parked (its front end may have gone).</summary>
     private ClientRoute? RouteOf(string clientId, ClientSlot slot)
@@ -251,7 +263,7 @@ internal sealed partial class UserGrain(
             {
                 if (!_clients.TryGetValue(route.ClientId, out var slot) || slot.Route is null)
                 {
-                    _clients[route.ClientId] = new ClientSlot { Route = route };
+                    _clients[route.ClientId] = new ClientSlot { Route = route, NextSequence = 1 };
                     found++;
                 }
             }
@@ -272,6 +284,18 @@ internal sealed partial class UserGrain(
         public Queue<HeldPush>? Outbox { get; set; }
 
         public long Dropped { get; set; }
+
+        /// <summary>The sequence number of the next push to the current route; restarts at 1 per route.</summary>
+        public long NextSequence { get; set; } = 1;
+    }
+
+    private sealed class FanOut(IFrontEndObserver frontEnd)
+    {
+        public IFrontEndObserver FrontEnd { get; } = frontEnd;
+
+        public ImmutableArray<long>.Builder Connections { get; } = ImmutableArray.CreateBuilder<long>(2);
+
+        public ImmutableArray<long>.Builder Sequences { get; } = ImmutableArray.CreateBuilder<long>(2);
     }
 
     private readonly record struct HeldPush(SenteEvent Event, bool Flush);

@@ -16,11 +16,12 @@ internal sealed class FrontEndObserver(ConnectionStore connections, string front
     public Task DeliverAsync(Delivery delivery)
     {
         var packed = new PackedEvent(delivery.Event);
-        foreach (var id in delivery.ConnectionIds)
+        var sequences = delivery.Sequences;
+        for (var i = 0; i < delivery.ConnectionIds.Length; i++)
         {
-            if (connections.TryGet(id, out var connection))
+            if (connections.TryGet(delivery.ConnectionIds[i], out var connection))
             {
-                connection.Enqueue(packed, delivery.Flush);
+                connection.Deliver(packed, delivery.Flush, delivery.Epoch, sequences.IsDefaultOrEmpty ? 0 : sequences[i]);
             }
             else
             {

@@ -9,13 +9,14 @@ namespace Orleans.Sente.WebFrontend;
 /// <c>WsKeepAlive</c> gets <c>[:chsk/ws-ping nil]</c>; one that then sends nothing for
 /// <c>WsPingTimeout</c> is closed.
 /// </summary>
-internal sealed class Heartbeat(ConnectionStore connections, IOptions<SenteOptions> options) : BackgroundService
+internal sealed class Heartbeat(ConnectionStore connections, SenteMetrics metrics, IOptions<SenteOptions> options) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
         var idle = (long)(o.WsKeepAlive.TotalSeconds / 2 * Stopwatch.Frequency);
         var timeout = (long)(o.WsPingTimeout.TotalSeconds * Stopwatch.Frequency);
+        var gapTimeout = (long)(SequenceGate.GapTimeout.TotalSeconds * Stopwatch.Frequency);
         var tick = TimeSpan.FromMilliseconds(Math.Clamp(Math.Min(o.WsKeepAlive.TotalMilliseconds / 2, o.WsPingTimeout.TotalMilliseconds) / 5, 10, 1000));
         using var timer = new PeriodicTimer(tick);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
@@ -23,6 +24,11 @@ internal sealed class Heartbeat(ConnectionStore connections, IOptions<SenteOptio
             var now = Stopwatch.GetTimestamp();
             foreach (var connection in connections.All)
             {
+                if (connection.SkipStuckGap(now, gapTimeout) is > 0 and var skipped)
+                {
+                    metrics.Dropped("sequence-gap", (int)skipped);
+                }
+
                 if (connection is not WebSocketConnection ws)
                 {
                     continue;

@@ -18,8 +18,42 @@ internal abstract class SenteConnection(long id, string clientId, string? userId
 
     public abstract SenteTransport Transport { get; }
 
+    private readonly SequenceGate _gate = new();
+    private readonly List<(PackedEvent, bool)> _ready = new(2);
+
     /// <summary>Queues a push; it goes out with the batch window, or at once when flushed.</summary>
     public abstract void Enqueue(PackedEvent packed, bool flush);
+
+    /// <summary>Admits a push from a user grain, in the order the grain sent it (see <see cref="SequenceGate"/>).</summary>
+    public void Deliver(PackedEvent packed, bool flush, long epoch, long sequence)
+    {
+        lock (_gate)
+        {
+            _gate.Admit(epoch, sequence, packed, flush, _ready, System.Diagnostics.Stopwatch.GetTimestamp());
+            EnqueueReady();
+        }
+    }
+
+    /// <summary>Gives up on a gap in the sequence that has not filled in time; returns the pushes lost.</summary>
+    public long SkipStuckGap(long now, long gapTimeoutTicks)
+    {
+        lock (_gate)
+        {
+            var skipped = _gate.SkipIfStuck(_ready, now, gapTimeoutTicks);
+            EnqueueReady();
+            return skipped;
+        }
+    }
+
+    private void EnqueueReady()
+    {
+        foreach (var (packed, flush) in _ready)
+        {
+            Enqueue(packed, flush);
+        }
+
+        _ready.Clear();
+    }
 
     /// <summary>Writes out the pending batch, if any (called by the batch scheduler).</summary>
     public abstract void FlushPending();

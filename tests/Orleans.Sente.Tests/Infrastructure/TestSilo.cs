@@ -1,0 +1,60 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Hosting;
+using Orleans.Sente.Grains;
+
+namespace Orleans.Sente.Tests.Infrastructure;
+
+/// <summary>A real silo on loopback TCP with free ports, hosting Orleans.Sente's grains.</summary>
+internal sealed class TestSilo : IAsyncDisposable
+{
+    private TestSilo(IHost host, int siloPort, int gatewayPort)
+    {
+        Host = host;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
+    }
+
+    public IHost Host { get; }
+
+    public int SiloPort { get; }
+
+    public int GatewayPort { get; }
+
+    public IGrainFactory Grains => Host.Services.GetRequiredService<IGrainFactory>();
+
+    public string Address => Host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString();
+
+    public static async Task<TestSilo> StartAsync(TestSilo? primary, Action<SenteGrainOptions>? configure = null)
+    {
+        var siloPort = FreePort.Next();
+        var gatewayPort = FreePort.Next();
+        var host = new HostBuilder()
+            .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning))
+            .UseOrleans(silo => silo
+                .UseLocalhostClustering(siloPort, gatewayPort, primary is null ? null : new IPEndPoint(IPAddress.Loopback, primary.SiloPort))
+                .AddMemoryGrainStorageAsDefault()
+                .AddSenteGrains(configure))
+            .Build();
+        await host.StartAsync().WaitAsync(TestTimeouts.Start);
+        return new TestSilo(host, siloPort, gatewayPort);
+    }
+
+    public async Task StopAsync() => await Host.StopAsync().WaitAsync(TestTimeouts.Start);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Host.StopAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // Already stopped by the test.
+        }
+
+        Host.Dispose();
+    }
+}
