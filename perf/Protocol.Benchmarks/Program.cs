@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Orleans.Sente.Protocol.Benchmarks.PackerBenchmarks).Assembly).Run(args);
