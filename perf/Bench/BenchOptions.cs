@@ -1,0 +1,69 @@
+using System.Globalization;
+using Orleans.Sente.Bench.Scenarios;
+
+namespace Orleans.Sente.Bench;
+
+/// <summary>The harness's command line.</summary>
+internal sealed record BenchOptions
+{
+    /// <summary>Default output folder, relative to the working directory.</summary>
+    public const string DefaultOut = "perf/results";
+
+    public bool Smoke { get; init; }
+
+    /// <summary>Null: all of S1-S5, or <see cref="ScenarioCatalog.SmokeIds"/> with <c>--smoke</c>.</summary>
+    public IReadOnlyList<string>? ExplicitScenarios { get; init; }
+
+    public IReadOnlyList<string> Scenarios => ExplicitScenarios ?? (Smoke ? ScenarioCatalog.SmokeIds : ScenarioCatalog.AllIds);
+
+    public IReadOnlyList<string>? Systems { get; init; }
+
+    public string Out { get; init; } = DefaultOut;
+
+    public int? IdleClients { get; init; }
+
+    public int? WarmupSeconds { get; init; }
+
+    public int? MeasureSeconds { get; init; }
+
+    /// <summary>Plain line output instead of the live progress display (for logs and tests).</summary>
+    public bool Plain { get; init; }
+
+    public const string Usage = """
+        dotnet run -c Release --project perf/Bench -- [options]
+          --smoke                tiny sizes, asserts that deliveries arrived (exit code 1 otherwise)
+          --scenarios S1,S2,...  S1 saturated 2000 clients, S2 paced 1000 and 2500/s, S3 saturated
+                                 10,000 clients, S4 idle capacity/memory, S5 server killed under load
+          --systems a,b          signalr, signalr-redis, kestrel-ws (default: all)
+          --out DIR              results folder (default perf/results)
+          --idle-clients N       clients in S4 (default 20000; the design target is 100000)
+          --warmup S --measure S seconds (default 5 and 20; smoke 1 and 2)
+          --plain                line output instead of the live display
+        """;
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            static string[] List(string v) => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            static int Int(string v) => int.Parse(v, CultureInfo.InvariantCulture);
+            options = args[i] switch
+            {
+                "--smoke" => options with { Smoke = true },
+                "--plain" => options with { Plain = true },
+                "--scenarios" => options with { ExplicitScenarios = List(Value()).Select(s => s.ToUpperInvariant()).ToArray() },
+                "--systems" => options with { Systems = List(Value()) },
+                "--out" => options with { Out = Value() },
+                "--idle-clients" => options with { IdleClients = Int(Value()) },
+                "--warmup" => options with { WarmupSeconds = Int(Value()) },
+                "--measure" => options with { MeasureSeconds = Int(Value()) },
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),
+            };
+        }
+
+        var unknown = options.Scenarios.Except(ScenarioCatalog.AllIds).ToArray();
+        return unknown.Length == 0 ? options : throw new ArgumentException($"Unknown scenario(s) {string.Join(", ", unknown)}.");
+    }
+}

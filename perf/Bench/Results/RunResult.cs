@@ -1,0 +1,80 @@
+namespace Orleans.Sente.Bench.Results;
+
+/// <summary>CPU and memory of one process over a run.</summary>
+internal sealed record ProcessFigures(string Role, bool IsSystem, double CpuSeconds, double RssMiB);
+
+/// <summary>Everything measured in one (system, scenario) run.</summary>
+internal sealed record RunResult
+{
+    public required string System { get; init; }
+
+    public required string Scenario { get; init; }
+
+    public required string Label { get; init; }
+
+    public double TargetRate { get; init; }
+
+    public int Clients { get; init; }
+
+    public int ClientsPerUser { get; init; }
+
+    /// <summary>Clients connected when the window opened.</summary>
+    public int Connected { get; init; }
+
+    public double Seconds { get; init; }
+
+    public long PushesAcked { get; init; }
+
+    public long Deliveries { get; init; }
+
+    public double DeliveriesPerSecond { get; init; }
+
+    /// <summary>Acknowledged pushes times clients per user, less what was delivered (never negative).</summary>
+    public long Lost { get; init; }
+
+    public long DriverErrors { get; init; }
+
+    public double P50Ms { get; init; }
+
+    public double P90Ms { get; init; }
+
+    public double P99Ms { get; init; }
+
+    public double MaxMs { get; init; }
+
+    /// <summary>Events whose receive time was before their send time: must be 0 if the clock is shared.</summary>
+    public long NegativeLatencies { get; init; }
+
+    /// <summary>CPU of the system's processes (servers, backplane) per delivery.</summary>
+    public double SystemCpuMicrosPerDelivery { get; init; }
+
+    /// <summary>CPU of every process, load generators included, per delivery.</summary>
+    public double WholeCpuMicrosPerDelivery { get; init; }
+
+    /// <summary>Cores the system's processes used on average over the window.</summary>
+    public double SystemCores { get; init; }
+
+    /// <summary>The system's RSS at the end over connected clients.</summary>
+    public double SystemKiBPerConnection { get; init; }
+
+    /// <summary>The system's RSS growth from before to after the clients connected, per client.</summary>
+    public double SystemMarginalKiBPerConnection { get; init; }
+
+    public double ReceiverKiBPerConnection { get; init; }
+
+    /// <summary>S5: from the kill until the delivery rate is back to 90 % of its level before; null elsewhere.</summary>
+    public double? ResumeMs { get; init; }
+
+    public long Disconnects { get; init; }
+
+    public long Reconnects { get; init; }
+
+    /// <summary>1-minute load average when the run started (the machine is shared).</summary>
+    public double LoadAverage { get; init; }
+
+    public IReadOnlyList<ProcessFigures> Processes { get; init; } = [];
+
+    public string? Error { get; init; }
+
+    public bool Ok => Error is null;
+}

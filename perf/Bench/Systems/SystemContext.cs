@@ -1,0 +1,31 @@
+using Orleans.Sente.Bench.Processes;
+
+namespace Orleans.Sente.Bench.Systems;
+
+/// <summary>What a system needs to start: the built DLLs and a bounded wait for ready lines.</summary>
+internal sealed class SystemContext(BenchLayout layout, TimeSpan readyTimeout)
+{
+    public BenchLayout Layout { get; } = layout;
+
+    /// <summary>How long one process may take to print its ready line (the machine is shared; be generous).</summary>
+    public TimeSpan ReadyTimeout { get; } = readyTimeout;
+
+    /// <summary>Starts <c>dotnet &lt;dll&gt; args</c> and waits for <paramref name="readyLine"/>.</summary>
+    public async Task<ManagedProcess> StartDotnetAsync(
+        string role, string dll, IEnumerable<string> args, string readyLine, CancellationToken ct)
+    {
+        var process = ManagedProcess.Start(role, isSystem: true, Layout.DotnetHost, args.Prepend(dll));
+        try
+        {
+            await process.WaitForLineAsync(l => l.Contains(readyLine, StringComparison.Ordinal), ReadyTimeout, ct);
+            return process;
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+    }
+
+    public static string HttpUrl(int port) => $"http://127.0.0.1:{port}";
+}

@@ -1,0 +1,33 @@
+namespace Orleans.Sente.Bench.LoadGen;
+
+/// <summary>The receiver's command line.</summary>
+internal sealed record ReceiverOptions(
+    IReadOnlyList<string> UrlTemplates,
+    int Users,
+    int ClientsPerUser,
+    ClientProtocol Protocol,
+    int SourceAddresses,
+    int ConnectConcurrency,
+    bool Reconnect)
+{
+    /// <summary>Connections opened at once while connecting.</summary>
+    public const int DefaultConnectConcurrency = 64;
+
+    /// <summary>Every url template holds <c>{uid}</c>, replaced by the user-id <c>u&lt;n&gt;</c>.</summary>
+    public static ReceiverOptions From(ArgMap args) => new(
+        args.String("urls").Split(',', StringSplitOptions.RemoveEmptyEntries),
+        args.Int("users", 1000),
+        args.Int("clients", 2),
+        ClientProtocol.Parse(args.String("protocol", "raw")),
+        args.Int("source-addresses", 1),
+        args.Int("connect-concurrency", DefaultConnectConcurrency),
+        args.Flag("reconnect"));
+
+    /// <summary>Client <c>u*K+k</c> goes to front end <c>(u*K+k) mod F</c>: an even spread, and with K = F each user has one client per front end.</summary>
+    public int FrontEndOf(int clientIndex) => clientIndex % UrlTemplates.Count;
+
+    public Uri UrlFor(int clientIndex, int frontEnd) =>
+        new(UrlTemplates[frontEnd].Replace("{uid}", UserIdOf(clientIndex), StringComparison.Ordinal));
+
+    public string UserIdOf(int clientIndex) => "u" + (clientIndex / ClientsPerUser);
+}

@@ -1,0 +1,162 @@
+using System.Text.Json;
+
+namespace Orleans.Sente.Bench.LoadGen;
+
+/// <summary>
+/// The receiver process. Connects every client, prints <c>READY connected=N failed=M</c>,
+/// then obeys stdin lines: <c>mark</c> (start a window), <c>report</c> (print
+/// <c>REPORT {json}</c>), <c>quit</c>. Exits when stdin closes, so it never outlives the harness.
+/// </summary>
+internal static class ReceiverProgram
+{
+    private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(10);
+    private const int ConnectAttempts = 3;
+    private const int ReconnectAttempts = 40;
+
+    public static async Task<int> RunAsync(ArgMap args)
+    {
+        var options = ReceiverOptions.From(args);
+        var stats = new DeliveryStats();
+        using var cts = new CancellationTokenSource();
+        var invokers = Enumerable.Range(0, Math.Max(1, options.SourceAddresses))
+            .Select(i => SourceAddressConnector.CreateInvoker(
+                options.SourceAddresses > 1 ? SourceAddressConnector.AddressFor(i, options.SourceAddresses) : null))
+            .ToArray();
+        var total = options.Users * options.ClientsPerUser;
+        var clients = Enumerable.Range(0, total)
+            .Select(i => new ReceiverClient(i, options, invokers[i % invokers.Length], stats))
+            .ToArray();
+        var counters = new ReceiverCounters();
+
+        using var gate = new SemaphoreSlim(options.ConnectConcurrency);
+        await Task.WhenAll(clients.Select(c => ConnectFirstAsync(c, gate, counters, cts.Token)));
+        var running = new List<Task>();
+        foreach (var client in clients.Where(c => c.IsOpen))
+        {
+            running.Add(RunClientAsync(client, options, counters, cts.Token));
+        }
+
+        Console.Out.WriteLine($"READY connected={total - counters.Failed} failed={counters.Failed}");
+        Console.Out.Flush();
+        var keepAlive = options.Protocol.KeepAliveMessage is { } ping
+            ? KeepAliveLoopAsync(clients, ping, cts.Token)
+            : Task.CompletedTask;
+
+        string? line;
+        while ((line = await Console.In.ReadLineAsync()) is not null && line != "quit")
+        {
+            switch (line)
+            {
+                case "mark":
+                    stats.Mark();
+                    Console.Out.WriteLine("MARKED");
+                    break;
+                case "report":
+                    var (delivered, negative, histogram, mark, timeline) = stats.Snapshot();
+                    var report = new ReceiverReport(
+                        delivered, negative, clients.Count(c => c.IsOpen), counters.Failed,
+                        counters.Disconnects, counters.Reconnects, histogram.Max, histogram.ToSparse(),
+                        mark, DeliveryStats.TimelineBucketMs, timeline);
+                    Console.Out.WriteLine("REPORT " + JsonSerializer.Serialize(report));
+                    break;
+            }
+
+            Console.Out.Flush();
+        }
+
+        await cts.CancelAsync();
+        await Task.WhenAny(Task.WhenAll(running.Append(keepAlive)), Task.Delay(TimeSpan.FromSeconds(5)));
+        return 0;
+    }
+
+    private static async Task ConnectFirstAsync(ReceiverClient client, SemaphoreSlim gate, ReceiverCounters counters, CancellationToken ct)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await client.ConnectAsync(ct);
+                    return;
+                }
+                catch (Exception) when (attempt < ConnectAttempts && !ct.IsCancellationRequested)
+                {
+                    await Task.Delay(100 * attempt, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    counters.AddFailed(e);
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static async Task RunClientAsync(ReceiverClient client, ReceiverOptions options, ReceiverCounters counters, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            await client.ReceiveUntilClosedAsync(ct);
+            if (ct.IsCancellationRequested || !options.Reconnect)
+            {
+                return;
+            }
+
+            counters.AddDisconnect();
+            if (!await ReconnectAsync(client, ct))
+            {
+                return;
+            }
+
+            counters.AddReconnect();
+        }
+    }
+
+    /// <summary>Like a real client library: retry with a short backoff, moving to the next front end.</summary>
+    private static async Task<bool> ReconnectAsync(ReceiverClient client, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < ReconnectAttempts && !ct.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await Task.Delay(Random.Shared.Next(50, 250), ct);
+                client.MoveToNextFrontEnd();
+                await client.ConnectAsync(ct);
+                return true;
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+            catch (Exception)
+            {
+            }
+        }
+
+        return false;
+    }
+
+    private static async Task KeepAliveLoopAsync(ReceiverClient[] clients, byte[] ping, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(KeepAliveInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                foreach (var client in clients)
+                {
+                    await client.KeepAliveAsync(ping, ct);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
