@@ -55,9 +55,10 @@ internal sealed partial class FrontEndRegistryGrain(
     {
         Prune();
         // A registry that re-activated after a silo loss starts empty and fills as front ends
-        // renew; until one lease period has passed it may be missing some. In a cluster that
-        // never lost a silo it cannot be missing any: it activated on the first registration.
-        var settled = Now - _activated >= options.Value.LeasePeriod
+        // renew (every third of a lease); after half a lease every live front end has renewed.
+        // In a cluster that never lost a silo it cannot be missing any: it activated on the
+        // first registration.
+        var settled = Now - _activated >= options.Value.LeasePeriod / 2
             || !membership.CurrentSnapshot.Members.Values.Any(m => m.Status is SiloStatus.Dead or SiloStatus.ShuttingDown or SiloStatus.Stopping);
         return Task.FromResult(new FrontEndSnapshot(_live.Values.ToImmutableArray(), settled));
     }

@@ -50,11 +50,11 @@ public sealed class SenteOptions
     /// <summary>Frames waiting to be written to one socket; a client that falls this far behind is closed. Default 1024.</summary>
     public int SendQueueLimit { get; set; } = DefaultSendQueueLimit;
 
-    /// <summary>The packer of a client that names none: Sente's default, EDN when available.</summary>
+    /// <summary>The packer of a client that names none: EDN, as an unmodified Sente client expects.</summary>
     public string DefaultPacker { get; set; } = DefaultPackerName;
 
     /// <summary>Packers a client may ask for with the <c>packer</c> query parameter.</summary>
-    public IList<ISentePacker> Packers { get; } = [JsonPacker.Instance];
+    public IList<ISentePacker> Packers { get; } = [JsonPacker.Instance, EdnPacker.Instance];
 }
 
 /// <summary>What a user-id function sees: the request and the client-id it carries.</summary>

@@ -35,7 +35,7 @@ internal sealed class TestFrontEnd : IAsyncDisposable
         IEnumerable<TestSilo> silos,
         Action<SenteOptions>? configure = null,
         Action<WebApplicationBuilder>? configureBuilder = null,
-        Action<WebApplication, SenteRouteBuilder>? map = null)
+        Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
@@ -50,10 +50,13 @@ internal sealed class TestFrontEnd : IAsyncDisposable
         });
         configureBuilder?.Invoke(builder);
         var app = builder.Build();
-        map?.Invoke(app, app.MapSente());
         if (map is null)
         {
             TestHandlers.Map(app.MapSente());
+        }
+        else
+        {
+            map(app);
         }
 
         await app.StartAsync().WaitAsync(TestTimeouts.Start);
