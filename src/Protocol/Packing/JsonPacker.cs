@@ -10,7 +10,7 @@ namespace Orleans.Sente.Protocol;
 /// The JSON packer, for the project's own JS and .NET clients: Sente's envelope, with
 /// values mapped to JSON as <c>docs/protocol.md</c> documents. In short: keywords become
 /// strings <c>":ns/name"</c>; map keys become object keys (keyword keys lose their colon, and
-/// object keys read back as keywords); sets and lists become arrays; uuids, instants, chars and
+/// object keys read back as keywords where EDN can print them); sets and lists become arrays; uuids, instants, chars and
 /// symbols become strings. The mapping is lossy for EDN-only types by design: a client that
 /// needs them uses the EDN packer.
 /// </summary>
@@ -59,6 +59,12 @@ public sealed class JsonPacker : ISentePacker
         {
             throw new SentePackException("Malformed JSON: " + e.Message, e.BytePositionInLine ?? -1, e);
         }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        {
+            // Invalid UTF-8 inside a string, a number beyond double's range: the reader
+            // reports these from GetString/GetDouble, not as JsonException.
+            throw new SentePackException("Malformed JSON: " + e.Message, -1, e);
+        }
     }
 
     public void WriteBatch(IReadOnlyList<ReadOnlyMemory<byte>> packedEvents, IBufferWriter<byte> output)
@@ -105,7 +111,8 @@ public sealed class JsonPacker : ISentePacker
                 w.WriteRawValue(bi.Value.ToString(CultureInfo.InvariantCulture), skipInputValidation: true);
                 break;
             case EdnBigDecimal bd:
-                w.WriteRawValue(bd.Text, skipInputValidation: true);
+                // The text is canonicalised first: written raw, an arbitrary Text could break the frame.
+                w.WriteRawValue(BigDecimalText.TryCanonical(bd.Text, out var decimalText) ? decimalText : throw new SentePackException($"Not a decimal: {bd.Text}"), skipInputValidation: true);
                 break;
             case EdnRatio r:
                 w.WriteNumberValue((double)r.Numerator / (double)r.Denominator);
@@ -173,6 +180,25 @@ public sealed class JsonPacker : ISentePacker
         _ => key.ToString() ?? string.Empty,
     };
 
+    /// <summary>
+    /// An object key becomes a keyword when it can be one that EDN can print (<c>"text"</c> is
+    /// <c>:text</c>, <c>"chat/room"</c> is <c>:chat/room</c>); any other key (<c>""</c>, <c>"two words"</c>,
+    /// <c>":x"</c>) stays a string, so that data from a JSON client can always be pushed to an EDN client.
+    /// </summary>
+    internal static EdnValue ObjectKey(string name)
+    {
+        if (name.Length > 0 && name[0] != ':')
+        {
+            var keyword = EdnKeyword.Parse(name);
+            if (EdnPrinterCore.IsPrintableKeyword(keyword) && keyword.FullName == name)
+            {
+                return keyword;
+            }
+        }
+
+        return new EdnString(name);
+    }
+
     private static EdnValue Read(ref Utf8JsonReader r)
     {
         switch (r.TokenType)
@@ -214,7 +240,7 @@ public sealed class JsonPacker : ISentePacker
                 var entries = new List<KeyValuePair<EdnValue, EdnValue>>();
                 while (r.Read() && r.TokenType != JsonTokenType.EndObject)
                 {
-                    var key = EdnKeyword.Parse(r.GetString() is { Length: > 0 } name ? name : throw new SentePackException("Empty JSON object key", r.TokenStartIndex));
+                    var key = ObjectKey(r.GetString()!);
                     r.Read();
                     entries.Add(new(key, Read(ref r)));
                 }
