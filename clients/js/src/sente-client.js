@@ -105,7 +105,7 @@ export class SenteError extends Error {
  * @property {(url: string) => WebSocketLike} [webSocketFactory] Default `url => new WebSocket(url)`.
  * @property {typeof fetch} [fetch] Default `globalThis.fetch`.
  * @property {Clock} [clock] Default `Date.now`, `setTimeout`, `clearTimeout`.
- * @property {() => number} [random] uniform in [0, 1); drives jitter and callback ids. Default `Math.random`.
+ * @property {() => number} [random] uniform in [0, 1); drives the reconnect jitter. Default `Math.random`.
  * @property {DocumentLike | null} [document] Default `globalThis.document`, when present.
  */
 
@@ -926,12 +926,12 @@ export class SenteClient {
     return true;
   }
 
+  /** Six random hex digits, unique among the pending callbacks. */
   #newCallbackId() {
+    const bytes = new Uint8Array(3);
     for (;;) {
-      let id = "";
-      for (let i = 0; i < 6; i++) {
-        id += Math.floor(this.#random() * 16).toString(16);
-      }
+      globalThis.crypto.getRandomValues(bytes);
+      const id = [...bytes].map((x) => x.toString(16).padStart(2, "0")).join("");
       if (!this.#pending.has(id)) {
         return id;
       }
