@@ -1,0 +1,213 @@
+// Types for sente-client.js (Orleans.Sente browser client, JSON packer).
+
+/** The uid a server gives to clients without a user-id (Sente's `:sente/nil-uid`). */
+export declare const NIL_UID: ":sente/nil-uid";
+
+/** Why a request got no reply. */
+export type FailureReason = "chsk/closed" | "chsk/timeout" | "chsk/error";
+
+/** The three ways a request ends without a reply. */
+export declare const Outcome: Readonly<{
+  /** The connection was closed when sending, or dropped before the reply came. */
+  Closed: "chsk/closed";
+  /** No reply within the request's timeout. */
+  Timeout: "chsk/timeout";
+  /** The transport failed: a WebSocket send threw, an Ajax POST failed or answered garbage. */
+  Error: "chsk/error";
+}>;
+
+/** What a `send` callback receives, exactly once. */
+export type Result = { ok: true; reply: unknown } | { ok: false; reason: FailureReason; error?: unknown };
+
+/** The rejection of `request()`. */
+export declare class SenteError extends Error {
+  constructor(reason: FailureReason, message?: string, options?: { cause?: unknown });
+  readonly name: "SenteError";
+  readonly reason: FailureReason;
+}
+
+/** Time source and timers; inject a fake one in tests. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The subset of the browser WebSocket the client uses. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  onopen: ((ev?: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onerror: ((ev?: unknown) => void) | null;
+  onclose: ((ev?: { code?: number; reason?: string }) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** The subset of `document` the client uses: the CSRF meta tag and page visibility. */
+export interface DocumentLike {
+  visibilityState?: string;
+  addEventListener?(type: string, fn: () => void): void;
+  removeEventListener?(type: string, fn: () => void): void;
+  querySelector?(selector: string): { getAttribute(name: string): string | null } | null;
+}
+
+export interface ClientOptions {
+  /** Transport; "auto" tries WebSocket first and falls back to Ajax for good if it never opens. Default "auto". */
+  type?: "auto" | "ws" | "ajax";
+  /** Endpoint path. Default "/chsk". */
+  path?: string;
+  /** host[:port]. Default `location.host`; required outside a browser. */
+  host?: string;
+  /** "http:" or "https:"; WebSocket uses ws:/wss: to match. Default `location.protocol`, else "https:". */
+  protocol?: string;
+  /** Default: a random UUID per client instance. */
+  clientId?: string;
+  /** Extra query parameters on the WebSocket URL and on polls (not on POSTs). */
+  params?: Record<string, string> | (() => Record<string, string>);
+  /** CSRF token; a function is read at every connect. Default: `<meta name="csrf-token">` content, if any. */
+  csrfToken?: string | null | (() => string | null);
+  /** Connect on creation. Default true. */
+  autoConnect?: boolean;
+  /** Send a ping after this long with nothing received (WebSocket). Default 20000. */
+  wsKeepAliveMs?: number;
+  /** Reconnect if the ping gets no "pong" within this. Default 5000. */
+  wsPingTimeoutMs?: number;
+  /** Give up on a WebSocket that has not handshaken after this. Default 10000. */
+  wsConnectTimeoutMs?: number;
+  /** Client-side limit on one long poll; keep it above the server's lp-timeout (20 s). Default 60000. */
+  ajaxPollTimeoutMs?: number;
+  /** Timeout of `send`/`request` when the call gives none. Default 30000. */
+  requestTimeoutMs?: number;
+  /** Ceiling of the second retry's jitter; doubles per retry. Default 2000. */
+  backoffBaseMs?: number;
+  /** Cap on any retry delay. Default 30000. */
+  backoffMaxMs?: number;
+  /** Custom backoff by attempt (0 = first retry); clamped to [0, backoffMaxMs]. */
+  backoffMsFn?: (attempt: number) => number;
+  /**
+   * While the page is hidden a retry waits until the page is visible, or at most a random time in
+   * [hiddenRetryMs / 2, hiddenRetryMs]; null waits for visibility only. Default 60000.
+   */
+  hiddenRetryMs?: number | null;
+  /** Default `url => new WebSocket(url)`. */
+  webSocketFactory?: (url: string) => WebSocketLike;
+  /** Default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Default: `Date.now`, `setTimeout`, `clearTimeout`. */
+  clock?: Clock;
+  /** Uniform in [0, 1); drives the reconnect jitter. Default `Math.random`. */
+  random?: () => number;
+  /** Default `globalThis.document` when present; null for none. */
+  document?: DocumentLike | null;
+}
+
+/** Why the last connection closed. */
+export type CloseReason =
+  | "requested-disconnect"
+  | "requested-reconnect"
+  | "downgrading-ws-to-ajax"
+  | "unexpected"
+  | "ws-error"
+  | "ws-ping-timeout"
+  | "ws-connect-timeout";
+
+export interface ClientState {
+  /** The transport in use. */
+  readonly type: "ws" | "ajax";
+  /** A handshake was received and the connection has not closed since. */
+  readonly open: boolean;
+  /** Some connection of this client has opened. */
+  readonly everOpened: boolean;
+  /** True only in the state produced by the first open. */
+  readonly firstOpen: boolean;
+  /** The user-id from the last handshake (NIL_UID when anonymous); null before any handshake. */
+  readonly uid: unknown;
+  /** The handshake data from the last handshake; null before any. */
+  readonly handshakeData: unknown;
+  readonly lastClose: { readonly udt: number; readonly reason: CloseReason | string } | null;
+}
+
+/** A pushed event; `id` is the namespaced name without its colon ("my/push"). */
+export interface PushEvent {
+  readonly id: string;
+  readonly data: unknown;
+}
+
+export interface HandshakeEvent {
+  uid: unknown;
+  handshakeData: unknown;
+  /** True for the client's first handshake. */
+  firstHandshake: boolean;
+}
+
+export interface SendOptions {
+  /** Default: the client's requestTimeoutMs; null for none. */
+  timeoutMs?: number | null;
+  /** Ask the server for a reply; called exactly once with the Result. */
+  callback?: (result: Result) => void;
+}
+
+export declare class SenteClient {
+  constructor(options?: ClientOptions);
+  /** The client id sent on every request; fixed for the life of the client. */
+  readonly clientId: string;
+  /** The current state; a new frozen object after every change. */
+  readonly state: ClientState;
+
+  on(name: "state", fn: (oldState: ClientState, newState: ClientState) => void): () => void;
+  on(name: "handshake", fn: (handshake: HandshakeEvent) => void): () => void;
+  on(name: "event", fn: (event: PushEvent) => void): () => void;
+  on(name: "error", fn: (error: unknown) => void): () => void;
+  /** A pushed event id, "my/push" or ":my/push". */
+  on(name: string, fn: (event: PushEvent) => void): () => void;
+  off(name: string, fn: (...args: any[]) => void): void;
+
+  /** Connects, unless already connected or connecting. */
+  connect(): void;
+  /** Closes for good (until connect()); pending requests fail with "chsk/closed". */
+  disconnect(): void;
+  /** Closes and reconnects at once, e.g. after a login changed the session's user-id. */
+  reconnect(): void;
+  /** Drops the connection as a network failure would; the client reconnects as usual. */
+  breakConnection(): void;
+
+  /**
+   * Sends an event; returns whether it was handed to the transport. Throws a TypeError for an
+   * event id that is not namespaced ("my/event" or ":my/event").
+   */
+  send(eventId: string, data?: unknown, options?: SendOptions): boolean;
+  /** Sends an event and resolves with the reply, or rejects with a SenteError. */
+  request(eventId: string, data?: unknown, options?: { timeoutMs?: number | null }): Promise<unknown>;
+}
+
+/** Creates a client; it connects at once unless `autoConnect` is false. */
+export declare function createClient(options?: ClientOptions): SenteClient;
+
+/** Wire form of an application event id ("my/req" -> ":my/req"); throws a TypeError if not namespaced. */
+export declare function toWireEventId(eventId: unknown): string;
+
+/** Packs `[[id, data], cb]`; `data === undefined` packs a 1-element event. */
+export declare function packEvent(wireEventId: string, data: unknown, cb: string | null): string;
+
+export type Frame =
+  | { kind: "handshake"; uid: unknown; handshakeData: unknown }
+  | { kind: "ping" }
+  | { kind: "reply"; cb: unknown; reply: unknown }
+  | { kind: "batch"; events: unknown[] }
+  | { kind: "timeout" }
+  | { kind: "dummy" }
+  | { kind: "invalid"; reason: string };
+
+/** Classifies a server envelope in Sente's order: handshake, ping, reply (non-null cb), batch. */
+export declare function classifyFrame(envelope: unknown): Frame;
+
+/** Parses and classifies one text frame. */
+export declare function readFrame(text: string): Frame;
+
+/**
+ * Exponential backoff with full jitter and a cap: 0 for attempt 0, else uniform in
+ * [0, min(maxMs, baseMs * 2^(attempt-1))].
+ */
+export declare function backoffDelayMs(attempt: number, limits: { baseMs: number; maxMs: number }, random: () => number): number;
