@@ -238,7 +238,8 @@ export class SenteClient {
     this.#params = o.params ?? {};
     this.#csrfToken = o.csrfToken;
     this.#backoffMsFn = o.backoffMsFn;
-    this.#wsFactory = o.webSocketFactory ?? ((url) => new globalThis.WebSocket(url));
+    /** @type {(url: string) => WebSocketLike} */
+    this.#wsFactory = o.webSocketFactory ?? ((url) => /** @type {WebSocketLike} */ (/** @type {unknown} */ (new globalThis.WebSocket(url))));
     this.#fetch = o.fetch ?? ((...args) => globalThis.fetch(...args));
     this.#clock = o.clock ?? SYSTEM_CLOCK;
     this.#random = o.random ?? Math.random;
@@ -672,6 +673,7 @@ export class SenteClient {
   // ---------------------------------------------------------------- Ajax
 
   #pollUrl() {
+    /** @type {Record<string, string>} */
     const extra = { udt: String(this.#clock.now()), "client-id": this.clientId, packer: "json" };
     if (!this.#state.open) {
       extra["handshake?"] = "1";
@@ -826,7 +828,7 @@ export class SenteClient {
         } else if (frame.kind === "reply") {
           finish({ ok: true, reply: frame.reply });
         } else {
-          throw new Error(`Unreadable reply to a send (${frame.kind === "invalid" ? frame.reason : frame.kind})`);
+          throw new Error(`Unreadable reply to a send (${frame.reason})`);
         }
       })
       .catch((error) => finish({ ok: false, reason: Outcome.Error, error }));
