@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using Orleans.Sente.Bench.Results;
+using Orleans.Sente.Bench.Systems;
+
+namespace Orleans.Sente.Bench.Tests;
+
+/// <summary>Runs the harness's smoke mode as its own process against the bare Kestrel baseline.</summary>
+public sealed class SmokeEndToEndTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public async Task Smoke_run_of_the_kestrel_baseline_delivers_and_writes_results()
+    {
+        var layout = BenchLayout.Discover();
+        var outDir = Path.Combine(Path.GetTempPath(), "sente-bench-" + Guid.NewGuid().ToString("N"));
+        var info = new ProcessStartInfo(layout.DotnetHost)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { layout.Dll("perf/Bench", "Orleans.Sente.Bench"), "--smoke", "--plain", "--systems", "kestrel-ws", "--scenarios", "S1,S4", "--out", outDir })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Bound);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        var output = await stdout + await stderr;
+        Assert.True(process.ExitCode == 0, output);
+        var report = JsonResultsWriter.Deserialize(await File.ReadAllTextAsync(Path.Combine(outDir, "results.json")));
+        Assert.NotNull(report);
+        var load = Assert.Single(report.Runs, r => r.Scenario == "S1");
+        Assert.True(load.Deliveries > 0, output);
+        Assert.Equal(0, load.NegativeLatencies);
+        Assert.Equal(40, load.Connected);
+        Assert.Equal(200, Assert.Single(report.Runs, r => r.Scenario == "S4").Connected);
+        Assert.True(File.Exists(Path.Combine(outDir, "results.md")));
+        Assert.True(File.Exists(Path.Combine(outDir, "throughput.svg")));
+        Directory.Delete(outDir, recursive: true);
+    }
+}
