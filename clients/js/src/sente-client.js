@@ -433,13 +433,14 @@ export class SenteClient {
     }
     this.#pollAbort?.abort();
     this.#pollAbort = null;
+    // The state changes first, so a callback that learns "closed" sees a closed client.
+    if (this.#state.open || always) {
+      this.#setState({ open: false, lastClose: { udt: this.#clock.now(), reason } });
+    }
     const pending = [...this.#pending.values()];
     this.#pending.clear();
     for (const p of pending) {
       p.finish({ ok: false, reason: Outcome.Closed });
-    }
-    if (this.#state.open || always) {
-      this.#setState({ open: false, lastClose: { udt: this.#clock.now(), reason } });
     }
   }
 

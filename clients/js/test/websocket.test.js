@@ -357,3 +357,20 @@ test("garbage frames are reported and do not break the connection", () => {
   assert.deepEqual(h.events, [{ id: "my/push", data: 1 }]);
   assert.equal(h.client.state.open, true);
 });
+
+test("a callback failed by a drop sees the client already closed, and a resend fails at once", () => {
+  const h = harness();
+  h.ws.accept();
+  const seen = [];
+  h.client.send("my/req", 1, {
+    callback: (r) => {
+      seen.push([r.reason, h.client.state.open]);
+      h.client.send("my/req", 2, { callback: (r2) => seen.push([r2.reason, h.client.state.open]) });
+    },
+  });
+  h.ws.drop();
+  assert.deepEqual(seen, [
+    ["chsk/closed", false],
+    ["chsk/closed", false],
+  ]);
+});
