@@ -33,6 +33,7 @@ public static class DemoEndpoints
     public static WebApplication MapSenteDemo(this WebApplication app)
     {
         app.MapGet("/", PageAsync);
+        app.MapSenteClientScript();
         app.MapPost("/login", LoginAsync).DisableAntiforgery();
         app.MapPost("/logout", async context =>
         {

@@ -28,45 +28,66 @@ internal static class DemoPage
           <fieldset>
             <form method="post" action="/login">
               <label>Log in as user-id <input name="user-id" value="{{UID}}" required></label>
-              <button>Log in</button>
+              <button id="login">Log in</button>
             </form>
           </fieldset>
-          <p>User-id: <b id="uid">{{UID_LABEL}}</b> &middot; client-id: <b id="cid"></b> &middot; state: <b id="state">connecting</b></p>
+          <p>
+            User-id: <b id="uid">{{UID_LABEL}}</b> &middot; client-id: <b id="cid"></b>
+            &middot; transport: <b id="transport"></b> &middot; state: <b id="state">connecting</b>
+          </p>
           <fieldset>
             <form id="send">
               <label>To user-id <input id="to" value="{{UID}}" required></label>
               <label>Text <input id="text" required></label>
-              <button>Send</button>
+              <button id="send-button">Send</button>
             </form>
           </fieldset>
           <div id="log"></div>
           <script type="module">
-            const clientId = crypto.randomUUID();
-            const csrf = document.querySelector('meta[name="csrf-token"]').content;
-            document.getElementById("cid").textContent = clientId;
-            const log = (line) => { document.getElementById("log").textContent += line + "\n"; };
-            const url = new URL("/chsk", location.href);
-            url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
-            url.search = new URLSearchParams({ "client-id": clientId, packer: "json", "csrf-token": csrf });
-            const socket = new WebSocket(url);
-            socket.onmessage = (m) => {
-              const [payload, cb] = JSON.parse(m.data);
-              if (Array.isArray(payload) && payload[0] === ":chsk/handshake") {
-                document.getElementById("state").textContent = "open (WebSocket)";
-              } else if (payload === ":chsk/ws-ping") {
-                socket.send(JSON.stringify([[":chsk/ws-pong"], null]));
-              } else if (cb === null && Array.isArray(payload)) {
-                for (const [id, data] of payload) {
-                  if (id === ":chat/msg") log(`${data.from}: ${data.text}`); else log(`${id} ${JSON.stringify(data)}`);
-                }
+            import { createClient, NIL_UID } from "/sente/sente-client.js";
+
+            const $ = (id) => document.getElementById(id);
+            const log = (line) => { $("log").textContent += line + "\n"; };
+            // ?transport=ajax (or ws) forces a transport; the default tries WebSocket first.
+            const type = new URLSearchParams(location.search).get("transport") ?? "auto";
+            const client = createClient({ type });
+            window.senteClient = client;
+            $("cid").textContent = client.clientId;
+
+            const showState = (state) => {
+              $("transport").textContent = state.type === "ajax" ? "Ajax" : "WebSocket";
+              $("state").textContent = state.open ? "open" : state.everOpened ? "reconnecting" : "connecting";
+              if (state.uid !== null) {
+                $("uid").textContent = state.uid === NIL_UID ? "(not logged in: nil-uid)" : String(state.uid);
               }
             };
-            socket.onclose = (e) => { document.getElementById("state").textContent = `closed (${e.reason || e.code})`; };
-            document.getElementById("send").onsubmit = (e) => {
+            showState(client.state);
+            client.on("state", (_old, state) => showState(state));
+            client.on("chat/msg", ({ data }) => log(`${data.from ?? "(nil-uid)"}: ${data.text}`));
+            client.on("event", ({ id, data }) => { if (id !== "chat/msg") log(`${id} ${JSON.stringify(data)}`); });
+
+            // Log in without leaving the page: the session's uid changes, then a reconnect
+            // makes the server read it (Sente's login-then-chsk-reconnect! recipe).
+            document.querySelector('form[action="/login"]').onsubmit = async (e) => {
               e.preventDefault();
-              const to = document.getElementById("to").value, text = document.getElementById("text").value;
-              socket.send(JSON.stringify([[":chat/send", { to, text }], null]));
-              document.getElementById("text").value = "";
+              const response = await fetch("/login", { method: "POST", body: new URLSearchParams(new FormData(e.target)) });
+              if (!response.ok) {
+                log(`login failed: ${await response.text()}`);
+                return;
+              }
+              client.reconnect();
+            };
+
+            $("send").onsubmit = async (e) => {
+              e.preventDefault();
+              const to = $("to").value, text = $("text").value;
+              $("text").value = "";
+              try {
+                const reply = await client.request("chat/send", { to, text }, { timeoutMs: 10000 });
+                if (reply !== true) log(`chat/send: ${JSON.stringify(reply)}`);
+              } catch (error) {
+                log(`chat/send failed: ${error.reason ?? error}`);
+              }
             };
           </script>
         </body>
