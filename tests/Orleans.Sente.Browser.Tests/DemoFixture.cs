@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Playwright;
+using Orleans.Sente.Tests.Infrastructure;
+using Orleans.Sente.WebFrontend;
+using Orleans.Sente.WebFrontend.Demo;
+
+namespace Orleans.Sente.Browser.Tests;
+
+/// <summary>A silo, a front end serving the demo chat (session user-ids), and a headless Chromium.</summary>
+public sealed class DemoFixture : IAsyncLifetime
+{
+    private TestSilo? _silo;
+    private TestFrontEnd? _frontEnd;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("Not started.");
+
+    public Uri BaseUri => _frontEnd?.BaseUri ?? throw new InvalidOperationException("Not started.");
+
+    public async Task InitializeAsync()
+    {
+        // Chromium first: without it there is nothing to test, and the message says why.
+        _playwright = await Playwright.CreateAsync();
+        _browser = await SystemChromium.LaunchAsync(_playwright);
+        _silo = await TestSilo.StartAsync(null);
+        _frontEnd = await TestFrontEnd.StartAsync(
+            [_silo],
+            configure: o => o.UserIdFn = SenteUserIds.SessionUid,
+            configureBuilder: b => b.Services.AddSenteDemo(),
+            map: app =>
+            {
+                app.UseSession();
+                app.MapSenteDemo();
+            });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_frontEnd is not null)
+        {
+            await _frontEnd.DisposeAsync();
+        }
+
+        if (_silo is not null)
+        {
+            await _silo.DisposeAsync();
+        }
+    }
+}
