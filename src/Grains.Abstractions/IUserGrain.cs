@@ -36,4 +36,11 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Forgets every route through a front end that left the cluster.</summary>
     [Alias("DropFrontEnd")]
     Task DropFrontEndAsync(string frontEndId);
+
+    /// <summary>
+    /// When this user's last client left (written once, as the user goes offline; never per
+    /// connect or push). Null when the user has never gone offline since state was kept.
+    /// </summary>
+    [Alias("GetLastSeen")]
+    Task<DateTimeOffset?> GetLastSeenAsync();
 }

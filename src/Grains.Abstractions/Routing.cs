@@ -43,12 +43,20 @@ public sealed record Delivery(
     [property: Id(3)] ImmutableArray<long> Sequences = default,
     [property: Id(4)] long Epoch = 0);
 
-/// <summary>How a push is sent.</summary>
+/// <summary>
+/// How a push is sent. <see cref="Flush"/> writes it at once rather than within the send buffer
+/// window. <see cref="Durable"/> (user pushes only) keeps it in the user's offline inbox when the
+/// user has no connected or parked client, to be delivered in order on the user's next connect;
+/// a durable push to an offline user waits for that storage write, any other push never does.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("sente.PushOptions")]
-public sealed record PushOptions([property: Id(0)] bool Flush = false)
+public sealed record PushOptions([property: Id(0)] bool Flush = false, [property: Id(1)] bool Durable = false)
 {
     public static readonly PushOptions Default = new();
     public static readonly PushOptions Flushed = new(true);
+
+    /// <summary>Kept for an offline user and delivered on the next connect.</summary>
+    public static readonly PushOptions DurablePush = new(Durable: true);
 }
 
 /// <summary>A front end known to the cluster.</summary>

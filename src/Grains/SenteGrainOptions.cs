@@ -8,6 +8,8 @@ public sealed class SenteGrainOptions
     public static readonly TimeSpan DefaultLeasePeriod = TimeSpan.FromSeconds(6);
     public static readonly TimeSpan DefaultRebuildTimeout = TimeSpan.FromSeconds(3);
     public const int DefaultOutboxLimit = 256;
+    public const int DefaultInboxLimit = 100;
+    public static readonly TimeSpan DefaultInboxMaxAge = TimeSpan.FromDays(7);
 
     /// <summary>
     /// How long a closed WebSocket client keeps its place (and collects pushes in its outbox)
@@ -26,6 +28,15 @@ public sealed class SenteGrainOptions
 
     /// <summary>How long a user grain that activates empty waits for the front ends to re-assert their clients. Default 3 s.</summary>
     public TimeSpan RebuildTimeout { get; set; } = DefaultRebuildTimeout;
+
+    /// <summary>
+    /// Most durable pushes kept for one offline user (<see cref="PushOptions.Durable"/>); beyond it
+    /// the oldest is dropped, counted and logged. Default 100.
+    /// </summary>
+    public int InboxLimit { get; set; } = DefaultInboxLimit;
+
+    /// <summary>How long a durable push waits for its offline user; older ones are dropped, counted and logged. Default 7 days.</summary>
+    public TimeSpan InboxMaxAge { get; set; } = DefaultInboxMaxAge;
 
     internal TimeSpan GraceFor(SenteTransport transport) =>
         transport == SenteTransport.Ajax ? AjaxCloseGrace : WsCloseGrace;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 
 namespace Orleans.Sente.Grains;
@@ -16,6 +17,11 @@ public static class SenteSiloBuilderExtensions
             options.Configure(configure);
         }
 
+        options.ValidateOnStart();
+        silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SenteGrainOptions>, SenteGrainOptionsValidator>());
+        silo.Services.AddMetrics();
+        silo.Services.TryAddSingleton<SenteGrainMetrics>();
+        silo.AddIncomingGrainCallFilter<SenteGrainCallMetricsFilter>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<FrontEndDirectory>();
         silo.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<FrontEndDirectory>());

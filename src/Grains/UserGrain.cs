@@ -47,6 +47,11 @@ internal sealed partial class UserGrain(
     public async Task PushAsync(SenteEvent @event, PushOptions? options = null)
     {
         await _rebuild;
+        if (await KeepIfOfflineAsync(@event, options))
+        {
+            return;
+        }
+
         var flush = options?.Flush ?? false;
         Dictionary<string, FanOut>? byFrontEnd = null;
         foreach (var (clientId, slot) in _clients)
@@ -133,6 +138,7 @@ internal sealed partial class UserGrain(
         if (wasEmpty)
         {
             LogUserOnline(logger, UserId);
+            OnUserOnline();
         }
 
         return Task.CompletedTask;
@@ -185,6 +191,7 @@ internal sealed partial class UserGrain(
             outbox.Dequeue();
             slot.Dropped++;
             LogOutboxFull(logger, UserId, clientId, _options.OutboxLimit);
+            Metrics.Dropped("outbox-full");
         }
 
         outbox.Enqueue(new HeldPush(@event, flush));
@@ -209,6 +216,7 @@ internal sealed partial class UserGrain(
                 if (dropped > 0)
                 {
                     LogOutboxDropped(logger, UserId, clientId, dropped);
+                    Metrics.Dropped("grace-expired", dropped);
                 }
             }
         }
@@ -222,6 +230,7 @@ internal sealed partial class UserGrain(
         if (_clients.Count == 0)
         {
             LogUserOffline(logger, UserId);
+            OnUserOffline();
             DeactivateOnIdle();
         }
 

@@ -4,5 +4,5 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddSenteSilo();
 
 var app = builder.Build();
-app.MapGet("/health/live", () => Results.Text("live"));
+app.MapSenteSilo();
 app.Run();

@@ -1,3 +1,4 @@
+using Orleans.Sente.Hosting;
 using Orleans.Sente.WebFrontend;
 using Orleans.Sente.WebFrontend.Demo;
 
@@ -7,6 +8,7 @@ builder.Services.AddSenteDemo();
 builder.Services.AddSente();
 
 var app = builder.Build();
+app.MapSenteOperations();
 app.UseSession();
 app.MapSenteDemo();
 app.Run();

@@ -1,54 +1,45 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
-using Orleans.Hosting;
-using Orleans.Sente.Grains;
+using Orleans.Sente.Hosting;
 
 namespace Orleans.Sente.WebFrontend;
 
 /// <summary>
-/// How the front end reaches the cluster, from configuration section <c>Sente:Cluster</c>:
+/// How the front end reaches the cluster, from configuration section <c>Sente:Cluster</c>
+/// (validated at start; every problem is reported at once):
 /// <list type="bullet">
 /// <item><c>Mode=Embedded</c> (default): co-hosts one silo with localhost clustering and in-memory
 /// storage, so <c>dotnet run</c> needs nothing else. <c>SiloPort</c> (11111) and <c>GatewayPort</c> (30000).</item>
 /// <item><c>Mode=Client</c>: a pure Orleans client of an external cluster, through localhost
 /// gateways <c>GatewayPorts</c> (e.g. "30000,30001").</item>
+/// <item><c>Mode=AzureStorage</c>: a pure Orleans client of a cluster whose membership is in Azure
+/// Storage: <c>ConnectionString</c>, <c>ClusterId</c>, <c>ServiceId</c> (see <see cref="SenteClusterOptions"/>).</item>
 /// </list>
+/// Also adds the operations endpoints' services (<c>/health/live</c>, <c>/health/ready</c>,
+/// <c>/metrics</c>; map them with <c>MapSenteOperations()</c>); readiness includes this front end's
+/// registration with the cluster.
 /// </summary>
 public static class SenteClusterHosting
 {
-    public const string SectionName = "Sente:Cluster";
+    public const string SectionName = SenteClusterOptions.SectionName;
 
     public static WebApplicationBuilder AddSenteCluster(this WebApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection(SectionName);
-        var mode = section["Mode"] ?? "Embedded";
-        if (string.Equals(mode, "Embedded", StringComparison.OrdinalIgnoreCase))
+        var options = builder.Configuration.ReadClusterOptions(
+            SenteClusterMode.Embedded,
+            [SenteClusterMode.Embedded, SenteClusterMode.Client, SenteClusterMode.AzureStorage]);
+        if (options.Mode == SenteClusterMode.Embedded)
         {
-            var siloPort = section.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT);
-            var gatewayPort = section.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT);
-            builder.UseOrleans(silo => silo
-                .UseLocalhostClustering(siloPort, gatewayPort)
-                .AddMemoryGrainStorageAsDefault()
-                .AddSenteGrains());
-        }
-        else if (string.Equals(mode, "Client", StringComparison.OrdinalIgnoreCase))
-        {
-            var ports = (section["GatewayPorts"] ?? EndpointOptions.DEFAULT_GATEWAY_PORT.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(p => int.TryParse(p, out var port) && port is > 0 and < 65536
-                    ? port
-                    : throw new InvalidOperationException($"{SectionName}:GatewayPorts must be a comma-separated list of ports; got '{p}'."))
-                .ToArray();
-            builder.UseOrleansClient(client => client.UseStaticClustering([.. ports.Select(p => new IPEndPoint(IPAddress.Loopback, p))]));
+            builder.UseOrleans(silo => silo.UseSenteCluster(options, builder.Configuration));
         }
         else
         {
-            throw new InvalidOperationException($"{SectionName}:Mode must be 'Embedded' or 'Client'; got '{mode}'.");
+            builder.UseOrleansClient(client => client.UseSenteCluster(options));
         }
 
+        builder.AddSenteOperations();
+        builder.Services.AddHealthChecks().AddCheck<FrontEndHealthCheck>("front-end", tags: [SenteOperations.ReadyTag]);
         return builder;
     }
 }

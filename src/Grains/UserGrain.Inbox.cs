@@ -1,0 +1,100 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Sente.Protocol;
+
+namespace Orleans.Sente.Grains;
+
+/// <summary>
+/// The user's persisted side, kept in <see cref="IUserInboxGrain"/> so that this grain's hot
+/// path never waits on storage:
+/// <list type="bullet">
+/// <item>a durable push that finds no connected or parked client is kept in the inbox (the only
+/// push that waits on a storage write);</item>
+/// <item>when the user comes online, the inbox is taken and delivered in order; later pushes
+/// wait for it, so they never overtake what was kept;</item>
+/// <item>when the last client leaves, the last-seen time is written (once per going offline).</item>
+/// </list>
+/// </summary>
+internal sealed partial class UserGrain
+{
+    private Task _inboxDelivery = Task.CompletedTask;
+    private SenteGrainMetrics? _metrics;
+
+    private IUserInboxGrain Inbox => GrainFactory.GetGrain<IUserInboxGrain>(this.GetPrimaryKeyString());
+
+    private SenteGrainMetrics Metrics => _metrics ??= ServiceProvider.GetRequiredService<SenteGrainMetrics>();
+
+    public Task<DateTimeOffset?> GetLastSeenAsync() => Inbox.GetLastSeenAsync();
+
+    /// <summary>True when the push was kept in the inbox: durable, and no client to hold it.</summary>
+    private async Task<bool> KeepIfOfflineAsync(SenteEvent @event, PushOptions? options)
+    {
+        await _inboxDelivery;
+        if (options is not { Durable: true } || _clients.Count > 0)
+        {
+            return false;
+        }
+
+        await Inbox.KeepAsync(@event, options.Flush);
+        LogKeptInInbox(logger, UserId);
+        return true;
+    }
+
+    /// <summary>The user came online: take the inbox and deliver it before anything newer.</summary>
+    private void OnUserOnline()
+    {
+        Metrics.Online();
+        _inboxDelivery = DeliverInboxAsync(_inboxDelivery);
+    }
+
+    /// <summary>The user's last client left: record when.</summary>
+    private void OnUserOffline()
+    {
+        Metrics.Offline();
+        Inbox.SetLastSeenAsync(clock.GetUtcNow()).Ignore();
+    }
+
+    private async Task DeliverInboxAsync(Task previous)
+    {
+        await previous;
+        try
+        {
+            var kept = await Inbox.TakeAsync();
+            if (kept.IsEmpty)
+            {
+                return;
+            }
+
+            LogInboxDelivered(logger, UserId, kept.Length);
+            foreach (var push in kept)
+            {
+                foreach (var (clientId, slot) in _clients)
+                {
+                    if (RouteOf(clientId, slot) is { } route)
+                    {
+                        Send(route, slot, push.Event, push.Flush);
+                    }
+                    else
+                    {
+                        Hold(clientId, slot, push.Event, push.Flush);
+                    }
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            // The inbox keeps what it could not hand over; the next time the user comes online
+            // it is asked again.
+            LogInboxFailed(logger, UserId, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "User {UserId} is offline; kept a durable push in the inbox")]
+    private static partial void LogKeptInInbox(ILogger logger, string? userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} came online; delivering {Count} durable pushes from the inbox")]
+    private static partial void LogInboxDelivered(ILogger logger, string? userId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: could not take the inbox; it keeps its pushes for the next connect")]
+    private static partial void LogInboxFailed(ILogger logger, string? userId, Exception exception);
+}

@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Orleans.Sente.Protocol;
+
+namespace Orleans.Sente.Grains;
+
+/// <summary>
+/// A user's offline inbox and last-seen time, in the silo's default grain storage (Azure Table or
+/// Blob in a real cluster, so both survive the restart of every silo). Bounded by
+/// <see cref="SenteGrainOptions.InboxLimit"/> and <see cref="SenteGrainOptions.InboxMaxAge"/>:
+/// what falls out is counted and logged, never silent.
+/// </summary>
+internal sealed partial class UserInboxGrain(
+    [PersistentState("inbox")] IPersistentState<UserInboxState> inbox,
+    [PersistentState("lastSeen")] IPersistentState<LastSeenState> lastSeen,
+    IOptions<SenteGrainOptions> options,
+    SenteGrainMetrics metrics,
+    TimeProvider clock,
+    ILogger<UserInboxGrain> logger) : Grain, IUserInboxGrain
+{
+    private readonly SenteGrainOptions _options = options.Value;
+
+    private string UserKey => this.GetPrimaryKeyString();
+
+    public async Task KeepAsync(SenteEvent @event, bool flush)
+    {
+        var now = clock.GetUtcNow();
+        var pushes = inbox.State.Pushes;
+        DropExpired(now);
+        while (pushes.Count >= _options.InboxLimit)
+        {
+            pushes.RemoveAt(0);
+            Dropped("inbox-full", 1);
+            LogInboxFull(logger, UserKey, _options.InboxLimit);
+        }
+
+        pushes.Add(StoredPush.From(@event, flush, now));
+        await inbox.WriteStateAsync();
+        metrics.KeptInInbox();
+    }
+
+    public async Task<ImmutableArray<InboxPush>> TakeAsync()
+    {
+        if (inbox.State.Pushes.Count == 0)
+        {
+            return [];
+        }
+
+        DropExpired(clock.GetUtcNow());
+        var taken = inbox.State.Pushes.Select(p => p.ToPush()).ToImmutableArray();
+        inbox.State.Pushes.Clear();
+        await inbox.WriteStateAsync();
+        return taken;
+    }
+
+    public async Task SetLastSeenAsync(DateTimeOffset at)
+    {
+        lastSeen.State.At = at;
+        try
+        {
+            await lastSeen.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            LogLastSeenFailed(logger, UserKey, e);
+        }
+    }
+
+    public Task<DateTimeOffset?> GetLastSeenAsync() => Task.FromResult(lastSeen.State.At);
+
+    private void DropExpired(DateTimeOffset now)
+    {
+        var pushes = inbox.State.Pushes;
+        var expired = pushes.TakeWhile(p => now - p.AcceptedAt > _options.InboxMaxAge).Count();
+        if (expired > 0)
+        {
+            pushes.RemoveRange(0, expired);
+            Dropped("inbox-expired", expired);
+            LogInboxExpired(logger, UserKey, expired, _options.InboxMaxAge);
+        }
+    }
+
+    private void Dropped(string reason, int count)
+    {
+        inbox.State.Dropped += count;
+        metrics.Dropped(reason, count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the last-seen time of {UserKey}")]
+    private static partial void LogLastSeenFailed(ILogger logger, string userKey, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbox of {UserKey} is full ({Limit}); dropped the oldest durable push")]
+    private static partial void LogInboxFull(ILogger logger, string userKey, int limit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbox of {UserKey}: dropped {Count} durable pushes older than {MaxAge}")]
+    private static partial void LogInboxExpired(ILogger logger, string userKey, int count, TimeSpan maxAge);
+}

@@ -1,0 +1,82 @@
+using Orleans.Configuration;
+
+namespace Orleans.Sente.Hosting;
+
+/// <summary>How a process finds the cluster and where grain state is kept.</summary>
+public enum SenteClusterMode
+{
+    /// <summary>Front end only: co-hosts one silo (localhost clustering, in-memory storage).</summary>
+    Embedded,
+
+    /// <summary>Silo only: localhost clustering and in-memory storage, joining <see cref="SenteClusterOptions.PrimarySiloPort"/> if set.</summary>
+    Localhost,
+
+    /// <summary>Front end only: a client of localhost gateways <see cref="SenteClusterOptions.GatewayPorts"/>.</summary>
+    Client,
+
+    /// <summary>Membership in an Azure Storage table; silos keep grain state in Azure Storage.</summary>
+    AzureStorage,
+}
+
+/// <summary>Where silos keep grain state in <see cref="SenteClusterMode.AzureStorage"/> mode.</summary>
+public enum SenteGrainStorageKind
+{
+    /// <summary>Azure Table storage (default).</summary>
+    Table,
+
+    /// <summary>Azure Blob storage.</summary>
+    Blob,
+}
+
+/// <summary>
+/// Cluster settings, bound from configuration section <c>Sente:Cluster</c> (a standalone silo
+/// then overlays <c>Sente:Silo</c>, so its ports may be given there). Validated at start by
+/// <see cref="SenteClusterOptionsValidator"/>, which reports every problem at once.
+/// </summary>
+public sealed class SenteClusterOptions
+{
+    public const string SectionName = "Sente:Cluster";
+    public const string DefaultClusterId = "sente";
+    public const string DefaultServiceId = "sente";
+
+    /// <summary>How this process finds the cluster. Default: <see cref="SenteClusterMode.Embedded"/> for a front end, <see cref="SenteClusterMode.Localhost"/> for a silo.</summary>
+    public SenteClusterMode? Mode { get; set; }
+
+    /// <summary>
+    /// Azure Storage connection string for membership and grain state; required in
+    /// <see cref="SenteClusterMode.AzureStorage"/> mode. For Azurite on custom ports, give the
+    /// explicit devstoreaccount1 string with <c>BlobEndpoint</c> and <c>TableEndpoint</c>.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Orleans cluster id: processes with the same id form one cluster. Default "sente".</summary>
+    public string ClusterId { get; set; } = DefaultClusterId;
+
+    /// <summary>Orleans service id: the key of grain state, kept across deployments. Default "sente".</summary>
+    public string ServiceId { get; set; } = DefaultServiceId;
+
+    /// <summary>Where grain state goes in Azure Storage mode. Default <see cref="SenteGrainStorageKind.Table"/>.</summary>
+    public SenteGrainStorageKind GrainStorage { get; set; } = SenteGrainStorageKind.Table;
+
+    /// <summary>Silo-to-silo port of a silo (standalone or embedded). Default 11111.</summary>
+    public int SiloPort { get; set; } = EndpointOptions.DEFAULT_SILO_PORT;
+
+    /// <summary>Client gateway port of a silo (standalone or embedded). Default 30000.</summary>
+    public int GatewayPort { get; set; } = EndpointOptions.DEFAULT_GATEWAY_PORT;
+
+    /// <summary>Localhost mode: the silo port of the primary silo to join; unset makes this silo the primary.</summary>
+    public int? PrimarySiloPort { get; set; }
+
+    /// <summary>Client mode: comma-separated localhost gateway ports. Default "30000".</summary>
+    public string GatewayPorts { get; set; } = EndpointOptions.DEFAULT_GATEWAY_PORT.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Azure Storage mode: the address a silo advertises to the others (and listens on).
+    /// Default: unset, the host's own address; a single-machine cluster sets 127.0.0.1.
+    /// </summary>
+    public string? AdvertisedIPAddress { get; set; }
+
+    internal IReadOnlyList<int> ParsedGatewayPorts() =>
+        [.. GatewayPorts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => int.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) ? port : -1)];
+}

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
+
+namespace Orleans.Sente.Hosting;
+
+/// <summary>
+/// Operations endpoints shared by silos and front ends:
+/// <list type="bullet">
+/// <item><c>GET /health/live</c>: 200 <c>Healthy</c> while the process serves HTTP (runs no check);</item>
+/// <item><c>GET /health/ready</c>: 200 <c>Healthy</c> once joined to the cluster and able to reach grains
+/// (plus, on a front end, registered with the front-end registry); otherwise 503 <c>Unhealthy</c>;</item>
+/// <item><c>GET /metrics</c>: Prometheus text of meter <c>Orleans.Sente</c> and Orleans' own <c>Microsoft.Orleans</c>.</item>
+/// </list>
+/// </summary>
+public static class SenteOperations
+{
+    /// <summary>Tag of the health checks that <c>/health/ready</c> runs.</summary>
+    public const string ReadyTag = "ready";
+
+    public const string LivePath = "/health/live";
+    public const string ReadyPath = "/health/ready";
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>Meters exported at <c>/metrics</c>.</summary>
+    public static readonly string[] Meters = ["Orleans.Sente", "Microsoft.Orleans"];
+
+    public static IHostApplicationBuilder AddSenteOperations(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHealthChecks().AddCheck<SenteClusterHealthCheck>("cluster", tags: [ReadyTag]);
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(Meters)
+            .AddPrometheusExporter());
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapSenteOperations(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false });
+        endpoints.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        endpoints.MapPrometheusScrapingEndpoint(MetricsPath);
+        return endpoints;
+    }
+}
