@@ -13,6 +13,14 @@ public interface IClientGrain : IGrainWithStringKey
     [Alias("Connect")]
     Task ConnectAsync(ClientRoute route);
 
+    /// <summary>
+    /// An Ajax poll of this client landed on a front end that holds no session for it: takes the
+    /// client over when the cluster still knows it (returns true; the poll parks), else connects
+    /// it afresh and returns false (the poll is answered with a handshake).
+    /// </summary>
+    [Alias("Resume")]
+    Task<bool> ResumeAsync(ClientRoute route);
+
     /// <summary>A connection of this client closed; ignored when a newer one owns the client.</summary>
     [Alias("Disconnect")]
     Task DisconnectAsync(string frontEndId, long connectionId);

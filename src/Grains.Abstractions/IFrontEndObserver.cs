@@ -30,4 +30,20 @@ public interface IFrontEndObserver : IGrainObserver
     /// <summary>Closes a connection that a newer connection of the same client replaced.</summary>
     [OneWay, Alias("Close")]
     Task CloseAsync(long connectionId, string reason);
+
+    /// <summary>
+    /// Ends an Ajax session of this front end that a newer connection of the same client took
+    /// over, and hands back what it had not yet written to the client. Awaited by the user grain
+    /// (with a short bound), which keeps the client's pushes in order across front ends.
+    /// </summary>
+    [Alias("ReleaseAjax")]
+    Task<AjaxHandover> ReleaseAjaxAsync(long connectionId, long epoch);
+
+    /// <summary>
+    /// A user-id got its first client in the cluster (<paramref name="open"/>) or lost its last
+    /// one: runs the application's <c>:chsk/uidport-open</c> / <c>:chsk/uidport-close</c> handler
+    /// on this front end. Called once per transition, by the user grain.
+    /// </summary>
+    [OneWay, Alias("UidPort")]
+    Task UidPortAsync(string? userId, string clientId, SenteTransport transport, bool open);
 }

@@ -27,6 +27,10 @@ public static class SenteGrainFactoryExtensions
     public static IFrontEndRegistryGrain GetFrontEndRegistry(this IGrainFactory grains) =>
         grains.GetGrain<IFrontEndRegistryGrain>(0);
 
+    /// <summary>Sente's <c>connected-uids</c>: the user-ids with clients on WebSocket, on Ajax, and on either.</summary>
+    public static Task<ConnectedUids> GetConnectedUidsAsync(this IGrainFactory grains) =>
+        grains.GetGrain<IPresenceGrain>(0).GetConnectedUidsAsync();
+
     /// <summary>Pushes <c>[id data]</c> to every client of a user.</summary>
     public static Task PushAsync(this IGrainFactory grains, string userId, string eventId, EdnValue? data = null, bool flush = false) =>
         grains.GetUserGrain(userId).PushAsync(SenteEvent.Create(eventId, data), flush ? PushOptions.Flushed : null);

@@ -23,12 +23,26 @@ internal sealed class ClientGrain : Grain, IClientGrain
     {
         var previous = _route;
         _route = route;
-        if (previous is not null && !SameConnection(previous, route.FrontEndId, route.ConnectionId))
+        var replaced = previous is not null && !SameConnection(previous, route.FrontEndId, route.ConnectionId);
+        if (replaced && previous!.Transport == SenteTransport.WebSocket)
         {
             previous.FrontEnd.CloseAsync(previous.ConnectionId, "replaced by a newer connection of this client").Ignore();
         }
 
         await User.AttachAsync(route);
+        if (replaced && previous!.Transport == SenteTransport.Ajax)
+        {
+            // The user grain has taken the Ajax session over (collecting what it had not sent);
+            // closing it now only matters when the user grain no longer routed to it.
+            previous.FrontEnd.CloseAsync(previous.ConnectionId, "replaced by a newer connection of this client").Ignore();
+        }
+    }
+
+    public async Task<bool> ResumeAsync(ClientRoute route)
+    {
+        var known = _route is not null;
+        await ConnectAsync(route);
+        return known;
     }
 
     public async Task DisconnectAsync(string frontEndId, long connectionId)

@@ -8,6 +8,8 @@ public sealed class SenteGrainOptions
     public static readonly TimeSpan DefaultLeasePeriod = TimeSpan.FromSeconds(6);
     public static readonly TimeSpan DefaultRebuildTimeout = TimeSpan.FromSeconds(3);
     public const int DefaultOutboxLimit = 256;
+    public const int DefaultPresenceShards = 16;
+    public static readonly TimeSpan DefaultAjaxHandoverTimeout = TimeSpan.FromSeconds(2);
     public const int DefaultInboxLimit = 100;
     public static readonly TimeSpan DefaultInboxMaxAge = TimeSpan.FromDays(7);
 
@@ -37,6 +39,20 @@ public sealed class SenteGrainOptions
 
     /// <summary>How long a durable push waits for its offline user; older ones are dropped, counted and logged. Default 7 days.</summary>
     public TimeSpan InboxMaxAge { get; set; } = DefaultInboxMaxAge;
+
+    /// <summary>
+    /// How many grains share the presence index (<c>connected-uids</c>), by hash of the user-id.
+    /// Default 16: each is updated only on a user's online/offline/transport transitions, and a
+    /// query asks each once. Fixed for the life of a cluster.
+    /// </summary>
+    public int PresenceShards { get; set; } = DefaultPresenceShards;
+
+    /// <summary>
+    /// How long a user grain waits for a front end to hand over an Ajax session that a newer
+    /// poll on another front end took over. Default 2 s; past it, the pushes of the handover
+    /// window are re-sent (the client may see one twice rather than miss it).
+    /// </summary>
+    public TimeSpan AjaxHandoverTimeout { get; set; } = DefaultAjaxHandoverTimeout;
 
     internal TimeSpan GraceFor(SenteTransport transport) =>
         transport == SenteTransport.Ajax ? AjaxCloseGrace : WsCloseGrace;

@@ -66,6 +66,7 @@ internal sealed partial class UserGrain(
                 }
 
                 target.Connections.Add(route.ConnectionId);
+                Remember(route, slot, @event);
                 target.Sequences.Add(slot.NextSequence++);
             }
             else
@@ -105,7 +106,7 @@ internal sealed partial class UserGrain(
     public Task<ImmutableArray<string>> GetClientIdsAsync() =>
         Task.FromResult(_clients.Where(c => c.Value.Route is not null).Select(c => c.Key).ToImmutableArray());
 
-    public Task AttachAsync(ClientRoute route)
+    public async Task AttachAsync(ClientRoute route)
     {
         var wasEmpty = _clients.Count == 0;
         if (!_clients.TryGetValue(route.ClientId, out var slot))
@@ -113,6 +114,10 @@ internal sealed partial class UserGrain(
             slot = new ClientSlot();
             _clients[route.ClientId] = slot;
         }
+
+        // An Ajax client whose next poll landed on another front end: collect what its previous
+        // session had not written yet, to send ahead of anything newer.
+        var handedOver = await HandOverAjaxAsync(route, slot);
 
         if (slot.Route is not { } current || current.ConnectionId != route.ConnectionId || current.FrontEndId != route.FrontEndId)
         {
@@ -122,7 +127,13 @@ internal sealed partial class UserGrain(
         }
 
         slot.Route = route;
+        SetLastRoute(slot, route);
         slot.ParkedUntil = null;
+        foreach (var @event in handedOver)
+        {
+            Send(route, slot, @event, flush: true);
+        }
+
         if (slot.Outbox is { Count: > 0 } outbox)
         {
             // Replay what was pushed while the client was away, in order, before anything newer.
@@ -139,9 +150,10 @@ internal sealed partial class UserGrain(
         {
             LogUserOnline(logger, UserId);
             OnUserOnline();
+            AnnounceUidPort(route, open: true);
         }
 
-        return Task.CompletedTask;
+        AnnouncePresence();
     }
 
     public Task DetachAsync(string clientId, string frontEndId, long connectionId)
@@ -168,8 +180,11 @@ internal sealed partial class UserGrain(
         return Task.CompletedTask;
     }
 
-    private void Send(ClientRoute route, ClientSlot slot, SenteEvent @event, bool flush) =>
+    private void Send(ClientRoute route, ClientSlot slot, SenteEvent @event, bool flush)
+    {
+        Remember(route, slot, @event);
         route.FrontEnd.DeliverAsync(new Delivery([route.ConnectionId], @event, flush, [slot.NextSequence++], _epoch)).Ignore();
+    }
 
     /// <summary>The route to deliver to now, or null when the client is parked (its front end may have gone).</summary>
     private ClientRoute? RouteOf(string clientId, ClientSlot slot)
@@ -200,11 +215,12 @@ internal sealed partial class UserGrain(
     private void Park(ClientSlot slot, SenteTransport transport)
     {
         slot.Route = null;
+        slot.SentLog = null;
         slot.ParkedUntil = clock.GetUtcNow() + _options.GraceFor(transport);
         _graceTimer ??= this.RegisterGrainTimer(ExpireParkedAsync, GraceTick, GraceTick);
     }
 
-    private Task ExpireParkedAsync(CancellationToken cancellationToken)
+    private async Task ExpireParkedAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         foreach (var (clientId, slot) in _clients)
@@ -212,6 +228,8 @@ internal sealed partial class UserGrain(
             if (slot.Route is null && slot.ParkedUntil <= now)
             {
                 _clients.Remove(clientId);
+                _lastGone = slot.LastRoute;
+                SetLastRoute(slot, null);
                 var dropped = slot.Dropped + (slot.Outbox?.Count ?? 0);
                 if (dropped > 0)
                 {
@@ -227,14 +245,14 @@ internal sealed partial class UserGrain(
             _graceTimer = null;
         }
 
+        AnnouncePresence();
         if (_clients.Count == 0)
         {
             LogUserOffline(logger, UserId);
             OnUserOffline();
+            await AnnounceOfflineAsync();
             DeactivateOnIdle();
         }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>Asks every live front end which of its clients belong to this user.</summary>
@@ -272,7 +290,7 @@ internal sealed partial class UserGrain(
             {
                 if (!_clients.TryGetValue(route.ClientId, out var slot) || slot.Route is null)
                 {
-                    _clients[route.ClientId] = new ClientSlot { Route = route, NextSequence = 1 };
+                    _clients[route.ClientId] = new ClientSlot { Route = route, LastRoute = route, NextSequence = 1 };
                     found++;
                 }
             }
@@ -281,12 +299,20 @@ internal sealed partial class UserGrain(
         if (found > 0)
         {
             LogRebuilt(logger, userId, found);
+            RecountTransports();
+            AnnouncePresence();
         }
     }
 
     private sealed class ClientSlot
     {
         public ClientRoute? Route { get; set; }
+
+        /// <summary>The route this client had last, kept while it is parked (presence needs its transport and front end).</summary>
+        public ClientRoute? LastRoute { get; set; }
+
+        /// <summary>Recent pushes sent to an Ajax route, by sequence number, for a handover to another front end.</summary>
+        public Queue<SentPush>? SentLog { get; set; }
 
         public DateTimeOffset? ParkedUntil { get; set; }
 

@@ -13,6 +13,8 @@ internal sealed partial class FrontEnd(
     IGrainFactory grains,
     ConnectionStore connections,
     SenteMetrics metrics,
+    EventDispatcher dispatcher,
+    IServiceProvider services,
     ILogger<FrontEnd> logger) : BackgroundService
 {
     private readonly TaskCompletionSource<IFrontEndObserver> _reference = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -25,7 +27,7 @@ internal sealed partial class FrontEnd(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _observer = new FrontEndObserver(connections, Id, metrics);
+        _observer = new FrontEndObserver(connections, Id, metrics, dispatcher, services, grains);
         var delay = TimeSpan.FromMilliseconds(200);
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -8,7 +8,13 @@ namespace Orleans.Sente.WebFrontend;
 /// keeps pushes to a connection in the order the grain sent them. Every method returns at
 /// once: deliveries only queue into connections.
 /// </summary>
-internal sealed class FrontEndObserver(ConnectionStore connections, string frontEndId, SenteMetrics metrics) : IFrontEndObserver
+internal sealed class FrontEndObserver(
+    ConnectionStore connections,
+    string frontEndId,
+    SenteMetrics metrics,
+    EventDispatcher dispatcher,
+    IServiceProvider services,
+    IGrainFactory grains) : IFrontEndObserver
 {
     /// <summary>Set once the observer reference exists; routes carry it.</summary>
     public IFrontEndObserver? Reference { get; set; }
@@ -58,6 +64,21 @@ internal sealed class FrontEndObserver(ConnectionStore connections, string front
             connection.Close(SenteCloseReason.Replaced);
         }
 
+        return Task.CompletedTask;
+    }
+
+    public Task<AjaxHandover> ReleaseAjaxAsync(long connectionId, long epoch) =>
+        Task.FromResult(connections.TryGet(connectionId, out var connection) && connection is AjaxConnection ajax
+            ? ajax.Release(epoch)
+            : AjaxHandover.Nothing);
+
+    public Task UidPortAsync(string? userId, string clientId, SenteTransport transport, bool open)
+    {
+        // Sente's uidport events reach the application's handlers as events of the client that
+        // caused them; they never go on the wire. The handler runs off the observer's turn.
+        var @event = new SenteEvent(open ? Envelope.UidPortOpen : Envelope.UidPortClose, SenteEndpoint.UidValue(userId));
+        var context = new SenteEventContext(userId, clientId, transport, @event, null, services, grains, CancellationToken.None);
+        _ = Task.Run(() => dispatcher.DispatchAsync(context));
         return Task.CompletedTask;
     }
 }

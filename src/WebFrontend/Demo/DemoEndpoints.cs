@@ -20,14 +20,8 @@ public static class DemoEndpoints
 
     public static IServiceCollection AddSenteDemo(this IServiceCollection services)
     {
-        services.AddDistributedMemoryCache();
-        services.AddSession(o =>
-        {
-            o.Cookie.HttpOnly = true;
-            o.Cookie.SameSite = SameSiteMode.Lax;
-            o.Cookie.IsEssential = true;
-        });
-        return services;
+        // Sessions (the uid and the CSRF token) live in the cluster, so any front end serves any request.
+        return services.AddSenteSessions();
     }
 
     public static WebApplication MapSenteDemo(this WebApplication app)

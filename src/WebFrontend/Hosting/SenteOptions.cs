@@ -17,6 +17,7 @@ public sealed class SenteOptions
     public const int DefaultMaxMessageBytes = 1024 * 1024;
     public const int DefaultSendQueueLimit = 1024;
     public const string DefaultPackerName = "edn";
+    public static readonly TimeSpan DefaultAjaxSessionTimeout = TimeSpan.FromMilliseconds(5000);
 
     /// <summary>
     /// Sente's <c>user-id-fn</c>: computes the user-id from the request. Null means Sente's
@@ -53,9 +54,58 @@ public sealed class SenteOptions
     /// <summary>The packer of a client that names none: EDN, as an unmodified Sente client expects.</summary>
     public string DefaultPacker { get; set; } = DefaultPackerName;
 
+    /// <summary>
+    /// How long this front end keeps a client's Ajax session between polls (buffering its pushes
+    /// for the next poll, with no call to the cluster when the next poll lands here). A session
+    /// with no poll for this long ends and the client is handed to its grain's grace period
+    /// (<c>AjaxCloseGrace</c>). Default 5 s, Sente's <c>ms-allow-reconnect-before-close-ajax</c>.
+    /// </summary>
+    public TimeSpan AjaxSessionTimeout { get; set; } = DefaultAjaxSessionTimeout;
+
+    /// <summary>
+    /// Sente's <c>reject-fn</c>, the first check on every request (GET, POST and WebSocket
+    /// upgrade): return a rejection to refuse the request with it, or null to go on. Default: none.
+    /// </summary>
+    public Func<HttpContext, ValueTask<SenteRejection?>>? RejectFn { get; set; }
+
+    /// <summary>
+    /// Sente's <c>csrf-token-fn</c>: the token the request must carry (as the <c>csrf-token</c>
+    /// parameter or an <c>X-CSRF-Token</c> / <c>X-XSRF-Token</c> header). Default: the session's
+    /// <c>csrf-token</c> (<see cref="SenteCsrf.SessionToken"/>); a request whose session has no
+    /// token is refused. Null disables the check (only for apps that protect the path otherwise).
+    /// </summary>
+    public Func<HttpContext, ValueTask<string?>>? CsrfTokenFn { get; set; } = SenteCsrf.SessionToken;
+
+    /// <summary>
+    /// Sente's <c>allowed-origins</c>: null (the default) is <c>:all</c>; otherwise the origins
+    /// (<c>scheme://host[:port]</c>) a request's <c>Origin</c> header (or, without one, its
+    /// <c>Referer</c>) must match exactly.
+    /// </summary>
+    public ICollection<string>? AllowedOrigins { get; set; }
+
+    /// <summary>Sente's <c>authorized?-fn</c>, the last check: false refuses the request. Default: none (all authorized).</summary>
+    public Func<HttpContext, ValueTask<bool>>? AuthorizedFn { get; set; }
+
+    /// <summary>The answer to a request with a missing or wrong CSRF token. Default: Sente's 403 "Bad CSRF token".</summary>
+    public SenteRejection BadCsrfRejection { get; set; } = SenteRejection.BadCsrf;
+
+    /// <summary>The answer to a request from an origin not allowed. Default: Sente's 403 "Unauthorized origin".</summary>
+    public SenteRejection BadOriginRejection { get; set; } = SenteRejection.BadOrigin;
+
+    /// <summary>The answer when <see cref="AuthorizedFn"/> says no. Default: Sente's 401 "Unauthorized request".</summary>
+    public SenteRejection UnauthorizedRejection { get; set; } = SenteRejection.Unauthorized;
+
     /// <summary>Packers a client may ask for with the <c>packer</c> query parameter.</summary>
     public IList<ISentePacker> Packers { get; } = [JsonPacker.Instance, EdnPacker.Instance];
 }
 
 /// <summary>What a user-id function sees: the request and the client-id it carries.</summary>
 public sealed record SenteRequest(HttpContext HttpContext, string ClientId);
+
+/// <summary>A refused request: the status and plain-text body the client gets.</summary>
+public sealed record SenteRejection(int Status, string Body)
+{
+    public static readonly SenteRejection BadCsrf = new(StatusCodes.Status403Forbidden, "Bad CSRF token");
+    public static readonly SenteRejection BadOrigin = new(StatusCodes.Status403Forbidden, "Unauthorized origin");
+    public static readonly SenteRejection Unauthorized = new(StatusCodes.Status401Unauthorized, "Unauthorized request");
+}

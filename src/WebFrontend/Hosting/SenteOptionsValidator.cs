@@ -14,6 +14,7 @@ internal sealed class SenteOptionsValidator : IValidateOptions<SenteOptions>
         Positive(options.WsKeepAlive, nameof(options.WsKeepAlive), failures);
         Positive(options.WsPingTimeout, nameof(options.WsPingTimeout), failures);
         Positive(options.LpTimeout, nameof(options.LpTimeout), failures);
+        Positive(options.AjaxSessionTimeout, nameof(options.AjaxSessionTimeout), failures);
         if (options.SendBufWs < TimeSpan.Zero)
         {
             failures.Add($"{nameof(options.SendBufWs)} must not be negative.");
@@ -48,6 +49,17 @@ internal sealed class SenteOptionsValidator : IValidateOptions<SenteOptions>
         else if (options.Packers.Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() != options.Packers.Count)
         {
             failures.Add("Two packers share a name.");
+        }
+
+        if (options.AllowedOrigins is { } origins)
+        {
+            foreach (var origin in origins)
+            {
+                if (!SenteRequestChecks.TryNormalizeOrigin(origin, out _))
+                {
+                    failures.Add($"{nameof(options.AllowedOrigins)}: '{origin}' is not an origin (scheme://host[:port]).");
+                }
+            }
         }
 
         if (options.UserIdFn is null)

@@ -28,6 +28,9 @@ public static class SenteServiceCollectionExtensions
         services.TryAddSingleton<ConnectionStore>();
         services.TryAddSingleton<EventDispatcher>();
         services.TryAddSingleton<SenteEndpoint>();
+        services.TryAddSingleton<SenteRequestChecks>();
+        services.TryAddSingleton<AjaxSessions>();
+        services.TryAddSingleton<AjaxEndpoint>();
         services.TryAddSingleton<BatchScheduler>();
         services.TryAddSingleton<FrontEnd>();
         services.AddHostedService(sp => sp.GetRequiredService<BatchScheduler>());

@@ -7,7 +7,8 @@ namespace Orleans.Sente.WebFrontend;
 /// <summary>
 /// One loop per process for every socket's keep-alive: a socket with no activity for half of
 /// <c>WsKeepAlive</c> gets <c>[:chsk/ws-ping nil]</c>; one that then sends nothing for
-/// <c>WsPingTimeout</c> is closed.
+/// <c>WsPingTimeout</c> is closed. It also times out parked Ajax polls (<c>LpTimeout</c>) and
+/// ends Ajax sessions that saw no poll for <c>AjaxSessionTimeout</c>.
 /// </summary>
 internal sealed class Heartbeat(ConnectionStore connections, SenteMetrics metrics, IOptions<SenteOptions> options) : BackgroundService
 {
@@ -17,7 +18,8 @@ internal sealed class Heartbeat(ConnectionStore connections, SenteMetrics metric
         var idle = (long)(o.WsKeepAlive.TotalSeconds / 2 * Stopwatch.Frequency);
         var timeout = (long)(o.WsPingTimeout.TotalSeconds * Stopwatch.Frequency);
         var gapTimeout = (long)(SequenceGate.GapTimeout.TotalSeconds * Stopwatch.Frequency);
-        var tick = TimeSpan.FromMilliseconds(Math.Clamp(Math.Min(o.WsKeepAlive.TotalMilliseconds / 2, o.WsPingTimeout.TotalMilliseconds) / 5, 10, 1000));
+        var shortest = Math.Min(Math.Min(o.WsKeepAlive.TotalMilliseconds / 2, o.WsPingTimeout.TotalMilliseconds), Math.Min(o.LpTimeout.TotalMilliseconds, o.AjaxSessionTimeout.TotalMilliseconds));
+        var tick = TimeSpan.FromMilliseconds(Math.Clamp(shortest / 5, 10, 1000));
         using var timer = new PeriodicTimer(tick);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
@@ -27,6 +29,12 @@ internal sealed class Heartbeat(ConnectionStore connections, SenteMetrics metric
                 if (connection.SkipStuckGap(now, gapTimeout) is > 0 and var skipped)
                 {
                     metrics.Dropped("sequence-gap", (int)skipped);
+                }
+
+                if (connection is AjaxConnection ajax)
+                {
+                    ajax.Tick(now);
+                    continue;
                 }
 
                 if (connection is not WebSocketConnection ws)

@@ -45,6 +45,19 @@ internal abstract class SenteConnection(long id, string clientId, string? userId
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> while no push is being admitted, and returns the last sequence
+    /// number admitted in order from <paramref name="epoch"/> (for an Ajax handover).
+    /// </summary>
+    protected long WhileAdmittingNothing(long epoch, Action action)
+    {
+        lock (_gate)
+        {
+            action();
+            return _gate.AdmittedThrough(epoch);
+        }
+    }
+
     private void EnqueueReady()
     {
         foreach (var (packed, flush) in _ready)

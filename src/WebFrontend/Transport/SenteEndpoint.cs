@@ -18,6 +18,8 @@ internal sealed partial class SenteEndpoint(
     EventDispatcher dispatcher,
     IGrainFactory grains,
     SenteMetrics metrics,
+    SenteRequestChecks checks,
+    AjaxEndpoint ajax,
     IServiceProvider services,
     ILogger<SenteEndpoint> logger)
 {
@@ -27,22 +29,56 @@ internal sealed partial class SenteEndpoint(
     public async Task HandleAsync(HttpContext context)
     {
         var query = context.Request.Query;
+        var post = HttpMethods.IsPost(context.Request.Method);
+        IFormCollection? form = null;
+        if (post && context.Request.HasFormContentType)
+        {
+            try
+            {
+                form = await context.Request.ReadFormAsync(context.RequestAborted);
+            }
+            catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+            {
+                await RejectAsync(context, StatusCodes.Status400BadRequest, "bad-form", "Bad request: unreadable form body.");
+                return;
+            }
+        }
+
+        // Sente's checks come first, on every GET, POST and upgrade alike.
+        if (await checks.CheckAsync(context, form) is { } refused)
+        {
+            await RejectAsync(context, refused.Rejection.Status, refused.Reason, refused.Rejection.Body);
+            return;
+        }
+
         string? clientId = query["client-id"];
+        if (string.IsNullOrEmpty(clientId) && form is not null)
+        {
+            clientId = form["client-id"];
+        }
+
         if (!SenteKeys.IsValidClientId(clientId, out var problem))
         {
             await RejectAsync(context, StatusCodes.Status400BadRequest, "bad-client-id", $"Bad request: {problem}.");
             return;
         }
 
-        if (!packers.TryGet(query["packer"], out var packerIndex))
+        string? packerName = query["packer"];
+        if (string.IsNullOrEmpty(packerName) && form is not null)
         {
-            await RejectAsync(context, StatusCodes.Status400BadRequest, "unknown-packer", $"Bad request: unknown packer '{query["packer"]}' (this server speaks {packers.Names}).");
+            packerName = form["packer"];
+        }
+
+        if (!packers.TryGet(packerName, out var packerIndex))
+        {
+            await RejectAsync(context, StatusCodes.Status400BadRequest, "unknown-packer", $"Bad request: unknown packer '{packerName}' (this server speaks {packers.Names}).");
             return;
         }
 
-        if (!context.WebSockets.IsWebSocketRequest)
+        if (post && (form is null || !form.ContainsKey("ppstr")))
         {
-            await RejectAsync(context, StatusCodes.Status400BadRequest, "not-websocket", "Bad request: this endpoint expects a WebSocket upgrade.");
+            // Binary packers post an octet-stream body; this server's packers are text.
+            await RejectAsync(context, StatusCodes.Status400BadRequest, "bad-post", "Bad request: an Ajax send is a form with client-id and ppstr.");
             return;
         }
 
@@ -51,6 +87,13 @@ internal sealed partial class SenteEndpoint(
         if (userId is { Length: > SenteKeys.MaxUserIdLength })
         {
             await RejectAsync(context, StatusCodes.Status500InternalServerError, "bad-user-id", "The server computed an over-long user-id.");
+            return;
+        }
+
+        if (post)
+        {
+            // A send needs no session: it may land on any front end.
+            await ajax.PostAsync(context, request.ClientId, userId, packers[packerIndex], form!["ppstr"]);
             return;
         }
 
@@ -65,7 +108,14 @@ internal sealed partial class SenteEndpoint(
             return;
         }
 
-        await RunWebSocketAsync(context, request, userId, packerIndex, reference);
+        if (context.WebSockets.IsWebSocketRequest)
+        {
+            await RunWebSocketAsync(context, request, userId, packerIndex, reference);
+        }
+        else
+        {
+            await ajax.PollAsync(context, request, userId, packerIndex, packers[packerIndex], reference);
+        }
     }
 
     private async Task RunWebSocketAsync(HttpContext context, SenteRequest request, string? userId, int packerIndex, IFrontEndObserver reference)

@@ -56,6 +56,9 @@ internal sealed class SequenceGate
         }
     }
 
+    /// <summary>The last sequence number admitted in order from <paramref name="epoch"/>, or 0 for another epoch.</summary>
+    public long AdmittedThrough(long epoch) => epoch == _epoch ? _next - 1 : 0;
+
     /// <summary>Skips a gap that has waited too long; returns how many pushes were given up.</summary>
     public long SkipIfStuck(List<(PackedEvent, bool)> ready, long now, long gapTimeoutTicks) =>
         _held.Count > 0 && now - _heldSince > gapTimeoutTicks ? SkipGap(ready, now) : 0;
