@@ -29,7 +29,7 @@ public static class SenteClientScriptExtensions
     public static RouteGroupBuilder MapSenteClientScript(this IEndpointRouteBuilder endpoints, string prefix = DefaultPrefix)
     {
         var group = endpoints.MapGroup(prefix);
-        group.MapGet("/{**path}", (HttpContext context, string path) => ServeAsync(context, path))
+        group.MapGet("/{**path}", (HttpContext context, string? path) => ServeAsync(context, path ?? ""))
             .WithDisplayName("Sente client script")
             .ExcludeFromDescription();
         return group;
