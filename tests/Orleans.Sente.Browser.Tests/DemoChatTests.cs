@@ -17,6 +17,10 @@ public sealed class DemoChatTests(DemoFixture fixture, ITestOutputHelper output)
     public Task A_push_to_a_user_reaches_both_tabs_of_that_user_over_WebSocket() =>
         PushReachesEveryTabOfTheUserAsync(transport: null, expectedTransport: "WebSocket");
 
+    [Fact]
+    public Task A_push_to_a_user_reaches_both_tabs_of_that_user_over_Ajax() =>
+        PushReachesEveryTabOfTheUserAsync(transport: "ajax", expectedTransport: "Ajax");
+
     private async Task PushReachesEveryTabOfTheUserAsync(string? transport, string expectedTransport)
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
