@@ -56,6 +56,16 @@ internal sealed class TestClient : IAsyncDisposable
         return (client, handshake);
     }
 
+    /// <summary>Connects with exactly the given query (any packer) and returns the raw handshake frame.</summary>
+    public static async Task<(TestClient Client, string Handshake)> ConnectRawAsync(TestFrontEnd frontEnd, string query, string clientId)
+    {
+        var socket = new ClientWebSocket();
+        using var timeout = new CancellationTokenSource(TestTimeouts.Frame);
+        await socket.ConnectAsync(frontEnd.WebSocketUri(query), timeout.Token);
+        var client = new TestClient(socket, clientId);
+        return (client, await client.ReceiveAsync());
+    }
+
     public Task SendAsync(string frame) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, true, CancellationToken.None);
 
