@@ -36,7 +36,7 @@ internal sealed record BenchOptions
                                  10,000 clients, S4 idle capacity/memory, S5 server killed under load
           --systems a,b          signalr, signalr-redis, kestrel-ws (default: all)
           --out DIR              results folder (default perf/results)
-          --idle-clients N       clients in S4 (default 20000; the design target is 100000)
+          --idle-clients N       clients in S4 (default 15000; one receiver process, so below the open-files limit)
           --warmup S --measure S seconds (default 5 and 20; smoke 1 and 2)
           --plain                line output instead of the live display
         """;

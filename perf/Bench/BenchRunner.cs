@@ -21,6 +21,7 @@ internal static class BenchRunner
             .SelectMany(spec => systems.Where(s => spec.Kind != ScenarioKind.Kill || s.SupportsKill).Select(system => (spec, system)))
             .ToArray();
         var started = DateTimeOffset.UtcNow;
+        AnsiConsole.MarkupLineInterpolated($"Open-files limit for every process: {Processes.FileLimits.Current():N0}");
         var results = options.Plain
             ? await RunPlainAsync(plan, context, ct)
             : await RunWithProgressAsync(plan, context, ct);

@@ -74,10 +74,21 @@ internal static class DriverProgram
         {
             while (!ct.IsCancellationRequested)
             {
-                if (options.Rate > 0 && issued >= (long)(Stopwatch.GetElapsedTime(start).TotalSeconds * options.Rate))
+                if (options.Rate > 0)
                 {
-                    await Task.Delay(1, ct);
-                    continue;
+                    var due = (long)(Stopwatch.GetElapsedTime(start).TotalSeconds * options.Rate);
+                    if (issued >= due)
+                    {
+                        await Task.Delay(1, ct);
+                        continue;
+                    }
+
+                    // A stalled system must not be paid back later with a burst above the rate:
+                    // the schedule forgives debt beyond one in-flight window.
+                    if (due - issued > options.InFlight)
+                    {
+                        start += (long)((due - issued - options.InFlight) / options.Rate * Stopwatch.Frequency);
+                    }
                 }
 
                 await state.Slots.WaitAsync(ct);

@@ -86,5 +86,9 @@ public sealed class ResultsWriterTests
         var resume = RecoveryAnalysis.ResumeMs(timeline, 100, 1000, 3400);
         Assert.InRange(resume, 400, 800);
         Assert.Equal(0, RecoveryAnalysis.ResumeMs(Enumerable.Repeat(20L, 35).ToArray(), 100, 1000, 3400));
+
+        // A burst before the kill does not raise the bar when the paced rate is known.
+        var bursty = Enumerable.Repeat(40L, 10).Concat(Enumerable.Repeat(20L, 25)).ToArray();
+        Assert.Equal(0, RecoveryAnalysis.ResumeMs(bursty, 100, 1000, 3400, expectedPerBucket: 20));
     }
 }

@@ -31,6 +31,9 @@ internal static partial class FileLimits
         return setrlimit(RlimitNofile, in soft) == 0 ? soft.Current : current.Current;
     }
 
+    /// <summary>The soft limit now in force (inherited by every child).</summary>
+    public static ulong Current() => getrlimit(RlimitNofile, out var current) == 0 ? current.Current : 0;
+
     [StructLayout(LayoutKind.Sequential)]
     private struct RLimit
     {

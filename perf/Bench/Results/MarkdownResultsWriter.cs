@@ -53,7 +53,7 @@ internal static class MarkdownResultsWriter
         var notes = new List<string>();
         if (r.Error is not null)
         {
-            notes.Add("FAILED: " + r.Error);
+            notes.Add("FAILED: " + r.Error.Split('\n')[0]);
         }
 
         if (r.ResumeMs is { } resume)

@@ -13,7 +13,7 @@ internal static class RecoveryAnalysis
     /// Milliseconds from the kill until the end of the last smoothed stretch whose delivery
     /// rate is below 90 % of the rate before the kill; 0 when it never dipped.
     /// </summary>
-    public static double ResumeMs(IReadOnlyList<long> timeline, int bucketMs, double killOffsetMs, double windowMs)
+    public static double ResumeMs(IReadOnlyList<long> timeline, int bucketMs, double killOffsetMs, double windowMs, double expectedPerBucket = 0)
     {
         var killBucket = (int)(killOffsetMs / bucketMs);
         // Only whole buckets inside the measured window (the drain after it has no pushes).
@@ -23,7 +23,8 @@ internal static class RecoveryAnalysis
             return double.NaN;
         }
 
-        var before = timeline.Skip(1).Take(killBucket - 1).Average();
+        // The paced rate when known, else what was delivered before the kill.
+        var before = expectedPerBucket > 0 ? expectedPerBucket : timeline.Skip(1).Take(killBucket - 1).Average();
         var threshold = before * ResumedFraction * SmoothingBuckets;
         var lastLow = -1;
         for (var start = killBucket; start + SmoothingBuckets <= complete; start++)
