@@ -79,6 +79,7 @@ public sealed class UserIdRecipeTests : IAsyncLifetime
                     var form = await context.Request.ReadFormAsync();
                     await context.Session.LoadAsync();
                     context.Session.SetString(form["key"]!, form["value"]!);
+                    await context.Session.CommitAsync();
                     return Results.Text("ok");
                 });
                 TestHandlers.Map(app.MapSente());

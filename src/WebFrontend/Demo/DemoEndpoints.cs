@@ -33,6 +33,7 @@ public static class DemoEndpoints
         {
             await context.Session.LoadAsync();
             context.Session.Remove(Hosting.SessionUid);
+            await context.Session.CommitAsync();
             context.Response.Redirect("/");
         });
         app.MapSente("/chsk")
@@ -72,6 +73,10 @@ public static class DemoEndpoints
         }
 
         context.Session.SetString(Hosting.SessionUid, userId);
+
+        // The session store is shared by the cluster and written asynchronously: commit before
+        // answering, so a channel opened right after the login already sees the new uid.
+        await context.Session.CommitAsync();
         if (context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
         {
             context.Response.Redirect("/");
@@ -90,6 +95,7 @@ public static class DemoEndpoints
         {
             token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
             context.Session.SetString(CsrfSessionKey, token);
+            await context.Session.CommitAsync();
         }
 
         var uid = context.Session.GetString(Hosting.SessionUid);
