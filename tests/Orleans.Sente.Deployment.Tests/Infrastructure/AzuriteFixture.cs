@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace Orleans.Sente.Deployment.Tests.Infrastructure;
+
+/// <summary>
+/// A real Azurite: the one <c>scripts/services.sh</c> started (<c>SENTE_TEST_AZURE_STORAGE</c>), or,
+/// when that is unset, one started here from <c>tools/node_modules</c> on free loopback ports.
+/// Never skipped: if Azurite cannot be had, every test that needs it fails with the reason.
+/// </summary>
+public sealed class AzuriteFixture : IAsyncLifetime
+{
+    public const string EnvironmentVariable = "SENTE_TEST_AZURE_STORAGE";
+    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private Process? _process;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } given)
+        {
+            ConnectionString = given;
+            return;
+        }
+
+        var script = Path.Combine(Repo.Root, "tools", "node_modules", "azurite", "dist", "src", "azurite.js");
+        if (!File.Exists(script))
+        {
+            throw new InvalidOperationException($"Azurite is not installed ({script} missing): run scripts/install.sh (npm ci in tools/).");
+        }
+
+        int blob = FreePort.Next(), queue = FreePort.Next(), table = FreePort.Next();
+        var workDir = Directory.CreateTempSubdirectory("sente-azurite-").FullName;
+        var start = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = workDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in (string[])[script, "--inMemoryPersistence", "--silent", "--loose", "--skipApiVersionCheck", "--disableTelemetry",
+                     "--blobHost", "127.0.0.1", "--blobPort", $"{blob}", "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
+                     "--tableHost", "127.0.0.1", "--tablePort", $"{table}"])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node for Azurite.");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await WaitListeningAsync(blob);
+        await WaitListeningAsync(table);
+        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
+            $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;" +
+            $"TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        _process?.Dispose();
+    }
+
+    private async Task WaitListeningAsync(int port)
+    {
+        var deadline = DateTime.UtcNow + Timeouts.Start;
+        while (true)
+        {
+            if (_process!.HasExited)
+            {
+                throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode} before listening.");
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync("127.0.0.1", port).WaitAsync(TimeSpan.FromSeconds(2));
+                return;
+            }
+            catch (Exception e) when (e is SocketException or TimeoutException && DateTime.UtcNow < deadline)
+            {
+                // Azurite is still starting; try again until the deadline.
+                await Task.Delay(100);
+            }
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
+{
+    public const string Name = "azurite";
+}
