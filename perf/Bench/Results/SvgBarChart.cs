@@ -11,24 +11,30 @@ internal sealed record ChartSeries(string Name, IReadOnlyList<double> Values);
 internal static class SvgBarChart
 {
     private const int Width = 900;
-    private const int Height = 420;
+    private const int BaseHeight = 420;
+    private const int RotatedLabelRoom = 110;
+    private const int RotateAbove = 6;
     private const int Left = 80;
     private const int Right = 20;
     private const int Top = 50;
-    private const int Bottom = 90;
+    private const int BaseBottom = 90;
     private static readonly string[] Palette = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1"];
 
     public static string Render(string title, string yLabel, IReadOnlyList<string> categories, IReadOnlyList<ChartSeries> series)
     {
         var max = series.SelectMany(s => s.Values).Where(v => !double.IsNaN(v)).DefaultIfEmpty(1).Max();
         var top = NiceCeiling(max <= 0 ? 1 : max);
+        // Many categories: labels are turned so they do not overlap.
+        var rotate = categories.Count > RotateAbove;
+        var height = BaseHeight + (rotate ? RotatedLabelRoom : 0);
+        var bottom = BaseBottom + (rotate ? RotatedLabelRoom : 0);
         var plotWidth = Width - Left - Right;
-        var plotHeight = Height - Top - Bottom;
+        var plotHeight = height - Top - bottom;
         var svg = new StringBuilder();
         void Line(FormattableString s) => svg.AppendLine(s.ToString(CultureInfo.InvariantCulture));
 
-        Line($"""<svg xmlns="http://www.w3.org/2000/svg" width="{Width}" height="{Height}" viewBox="0 0 {Width} {Height}" font-family="sans-serif" font-size="12">""");
-        Line($"""<rect width="{Width}" height="{Height}" fill="white"/>""");
+        Line($"""<svg xmlns="http://www.w3.org/2000/svg" width="{Width}" height="{height}" viewBox="0 0 {Width} {height}" font-family="sans-serif" font-size="12">""");
+        Line($"""<rect width="{Width}" height="{height}" fill="white"/>""");
         Line($"""<text x="{Width / 2}" y="24" text-anchor="middle" font-size="16" font-weight="bold">{Escape(title)}</text>""");
         Line($"""<text transform="translate(18,{Top + plotHeight / 2}) rotate(-90)" text-anchor="middle">{Escape(yLabel)}</text>""");
         for (var i = 0; i <= 5; i++)
@@ -59,15 +65,23 @@ internal static class SvgBarChart
                 Line($"""<text x="{x + barWidth / 2 - 1:0.#}" y="{y - 4:0.#}" text-anchor="middle" font-size="10">{Format(value)}</text>""");
             }
 
-            Line($"""<text x="{Left + c * groupWidth + groupWidth / 2:0.#}" y="{Top + plotHeight + 18}" text-anchor="middle">{Escape(categories[c])}</text>""");
+            var labelX = Left + c * groupWidth + groupWidth / 2;
+            if (rotate)
+            {
+                Line($"""<text transform="translate({labelX:0.#},{Top + plotHeight + 14}) rotate(-35)" text-anchor="end">{Escape(categories[c])}</text>""");
+            }
+            else
+            {
+                Line($"""<text x="{labelX:0.#}" y="{Top + plotHeight + 18}" text-anchor="middle">{Escape(categories[c])}</text>""");
+            }
         }
 
         Line($"""<line x1="{Left}" y1="{Top + plotHeight}" x2="{Width - Right}" y2="{Top + plotHeight}" stroke="#333"/>""");
         var legendX = (double)Left;
         for (var s = 0; s < series.Count; s++)
         {
-            Line($"""<rect x="{legendX:0.#}" y="{Height - 30}" width="12" height="12" fill="{Palette[s % Palette.Length]}"/>""");
-            Line($"""<text x="{legendX + 16:0.#}" y="{Height - 20}">{Escape(series[s].Name)}</text>""");
+            Line($"""<rect x="{legendX:0.#}" y="{height - 30}" width="12" height="12" fill="{Palette[s % Palette.Length]}"/>""");
+            Line($"""<text x="{legendX + 16:0.#}" y="{height - 20}">{Escape(series[s].Name)}</text>""");
             legendX += 30 + series[s].Name.Length * 7;
         }
 
