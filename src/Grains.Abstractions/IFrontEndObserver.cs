@@ -28,6 +28,13 @@ public interface IFrontEndObserver : IGrainObserver
     Task<ImmutableArray<ClientRoute>> GetRoutesOfUserAsync(string? userId);
 
     /// <summary>Closes a connection that a newer connection of the same client replaced.</summary>
+    /// <summary>
+    /// The users with clients on this front end whose key falls in one presence shard, with
+    /// their transports: asked by a shard that activates empty (after a silo loss).
+    /// </summary>
+    [Alias("GetPresenceOfShard")]
+    Task<ImmutableArray<PresenceUpdate>> GetPresenceOfShardAsync(int shard, int shardCount);
+
     [OneWay, Alias("Close")]
     Task CloseAsync(long connectionId, string reason);
 

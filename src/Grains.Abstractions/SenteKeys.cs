@@ -55,6 +55,21 @@ public static class SenteKeys
         return (UserIdOf(userKey), clientKey[(colon + 1 + length)..]);
     }
 
+    /// <summary>
+    /// Which presence shard holds a user: a stable hash (FNV-1a) of its user grain key, so that
+    /// every silo and front end agrees.
+    /// </summary>
+    public static long PresenceShardOf(string userKey, int shards)
+    {
+        var hash = 2166136261u;
+        foreach (var c in userKey)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash % (uint)shards;
+    }
+
     /// <summary>Checks a client-chosen client-id: present, not too long, printable.</summary>
     public static bool IsValidClientId(string? clientId, out string? problem)
     {

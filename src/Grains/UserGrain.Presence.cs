@@ -62,7 +62,7 @@ internal sealed partial class UserGrain
 
         _announced = now;
         var key = this.GetPrimaryKeyString();
-        GrainFactory.GetGrain<IPresenceShardGrain>(PresenceShards.Of(key, _options.PresenceShards))
+        GrainFactory.GetGrain<IPresenceShardGrain>(SenteKeys.PresenceShardOf(key, _options.PresenceShards))
             .UpdateAsync(new PresenceUpdate(key, now, _epoch, ++_presenceVersion))
             .Ignore();
     }

@@ -52,6 +52,10 @@ public sealed class SiloLossTests
                 Assert.Equal("""[[[":test/after"]],null]""", await client.ReceiveAsync(remaining));
                 Assert.Equal(WebSocketState.Open, client.State);
             }
+
+            // Presence is soft state too: shards that lived on the lost silo were rebuilt from the front ends.
+            var connected = await frontEnd1.Grains.GetConnectedUidsAsync().WaitAsync(TestTimeouts.Frame);
+            Assert.All(users, user => Assert.Contains(user, connected.Ws));
         }
         finally
         {

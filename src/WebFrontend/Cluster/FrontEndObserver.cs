@@ -57,6 +57,23 @@ internal sealed class FrontEndObserver(
             .ToImmutableArray());
     }
 
+    public Task<ImmutableArray<PresenceUpdate>> GetPresenceOfShardAsync(int shard, int shardCount)
+    {
+        var users = new Dictionary<string, PresenceTransports>(StringComparer.Ordinal);
+        foreach (var connection in connections.All)
+        {
+            var key = SenteKeys.UserKey(connection.UserId);
+            if (SenteKeys.PresenceShardOf(key, shardCount) == shard)
+            {
+                users[key] = users.GetValueOrDefault(key)
+                    | (connection.Transport == SenteTransport.Ajax ? PresenceTransports.Ajax : PresenceTransports.WebSocket);
+            }
+        }
+
+        // Epoch 0: what a front end saw, which any update from the user's grain overrides.
+        return Task.FromResult(users.Select(u => new PresenceUpdate(u.Key, u.Value, 0, 0)).ToImmutableArray());
+    }
+
     public Task CloseAsync(long connectionId, string reason)
     {
         if (connections.TryGet(connectionId, out var connection))
