@@ -1,0 +1,45 @@
+using Orleans.Sente.Protocol;
+
+namespace Orleans.Sente.Client.Transport;
+
+/// <summary>
+/// One connection of a <see cref="SenteClient"/> over one transport: made for one attempt, run
+/// until it closes, then dropped. It reports the handshake and pushes to its host; the host
+/// decides about reconnecting.
+/// </summary>
+internal abstract class ClientTransport(ITransportHost host)
+{
+    protected ITransportHost Host { get; } = host;
+
+    public abstract SenteClientTransport Kind { get; }
+
+    /// <summary>Connects, handshakes and reads until the connection ends; never throws. Cancelling closes it.</summary>
+    public abstract Task<TransportEnd> RunAsync(CancellationToken cancellationToken);
+
+    /// <summary>Sends an event that wants no reply; failures as <see cref="SenteRequestException"/>.</summary>
+    public abstract Task SendAsync(SenteEvent @event, CancellationToken cancellationToken);
+
+    /// <summary>Sends an event and returns its reply; failures as <see cref="SenteRequestException"/>.</summary>
+    public abstract Task<EdnValue> RequestAsync(SenteEvent @event, CancellationToken cancellationToken);
+}
+
+/// <summary>How a connection ended: the reason, whether it had opened, and for a refused first request the HTTP status.</summary>
+internal readonly record struct TransportEnd(SenteCloseReason Reason, bool Opened, string? Detail, int? RefusedStatus = null);
+
+/// <summary>What a transport needs from its client.</summary>
+internal interface ITransportHost
+{
+    SenteClientOptions Options { get; }
+
+    ISentePacker Packer { get; }
+
+    ClientHttp Http { get; }
+
+    Microsoft.Extensions.Logging.ILogger Logger { get; }
+
+    /// <summary>A handshake arrived on this transport: the connection is open.</summary>
+    void OnHandshake(ClientTransport transport, Handshake handshake);
+
+    /// <summary>Pushed events, in order; may wait when the application is slow.</summary>
+    ValueTask OnEventsAsync(IReadOnlyList<SenteEvent> events, CancellationToken cancellationToken);
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text;
+
+namespace Orleans.Sente.Client.Transport;
+
+/// <summary>The addresses of Sente's routes, all on the one endpoint path.</summary>
+internal static class SenteUrls
+{
+    /// <summary><c>ws(s)://…/chsk?&lt;params&gt;&amp;client-id=…&amp;packer=…[&amp;csrf-token=…]</c>.</summary>
+    public static Uri WebSocket(SenteClientOptions options)
+    {
+        var query = new StringBuilder();
+        AppendParams(query, options);
+        Append(query, "client-id", options.ClientId);
+        Append(query, "packer", options.Packer);
+        if (options.CsrfToken is { Length: > 0 } token)
+        {
+            Append(query, "csrf-token", token);
+        }
+
+        return Build(options.Uri!, options.Uri!.Scheme is "https" or "wss" ? "wss" : "ws", query);
+    }
+
+    /// <summary><c>GET /chsk?&lt;params&gt;&amp;udt=…&amp;client-id=…&amp;packer=…[&amp;handshake%3F=1]</c>.</summary>
+    public static Uri Poll(SenteClientOptions options, bool handshake)
+    {
+        var query = new StringBuilder();
+        AppendParams(query, options);
+        Append(query, "udt", Udt(options));
+        Append(query, "client-id", options.ClientId);
+        Append(query, "packer", options.Packer);
+        if (handshake)
+        {
+            Append(query, "handshake?", "1");
+        }
+
+        return Build(options.Uri!, HttpScheme(options.Uri!), query);
+    }
+
+    /// <summary><c>POST /chsk?packer=…</c>; the rest travels in the form.</summary>
+    public static Uri Post(SenteClientOptions options)
+    {
+        var query = new StringBuilder();
+        Append(query, "packer", options.Packer);
+        return Build(options.Uri!, HttpScheme(options.Uri!), query);
+    }
+
+    /// <summary>The form of an Ajax send: <c>udt, client-id, packer, ppstr</c>.</summary>
+    public static FormUrlEncodedContent PostForm(SenteClientOptions options, string ppstr) => new(
+    [
+        new("udt", Udt(options)),
+        new("client-id", options.ClientId),
+        new("packer", options.Packer),
+        new("ppstr", ppstr),
+    ]);
+
+    private static string Udt(SenteClientOptions options) =>
+        options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+
+    private static string HttpScheme(Uri uri) => uri.Scheme is "https" or "wss" ? "https" : "http";
+
+    private static void AppendParams(StringBuilder query, SenteClientOptions options)
+    {
+        foreach (var (key, value) in options.Params)
+        {
+            Append(query, key, value);
+        }
+    }
+
+    private static void Append(StringBuilder query, string key, string value)
+    {
+        if (query.Length > 0)
+        {
+            query.Append('&');
+        }
+
+        query.Append(Uri.EscapeDataString(key)).Append('=').Append(Uri.EscapeDataString(value));
+    }
+
+    private static Uri Build(Uri endpoint, string scheme, StringBuilder query)
+    {
+        // A query already on the endpoint (a tenant, a version) stays first.
+        var existing = endpoint.Query.TrimStart('?');
+        var builder = new UriBuilder(endpoint)
+        {
+            Scheme = scheme,
+            Port = endpoint.IsDefaultPort ? -1 : endpoint.Port,
+            Query = existing.Length == 0 ? query.ToString() : existing + "&" + query,
+        };
+        return builder.Uri;
+    }
+}
