@@ -40,6 +40,7 @@ public static class SenteClusterHosting
 
         builder.AddSenteOperations();
         builder.Services.AddHealthChecks().AddCheck<FrontEndHealthCheck>("front-end", tags: [SenteOperations.ReadyTag]);
+        builder.Services.AddHostedService<FrontEndDrain>();
         return builder;
     }
 }
