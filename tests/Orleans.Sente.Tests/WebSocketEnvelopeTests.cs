@@ -168,6 +168,31 @@ public sealed class WebSocketEnvelopeTests(SingleFrontEndFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task An_oversized_Ajax_send_gets_413_and_the_front_end_serves_on()
+    {
+        using var http = new HttpClient { BaseAddress = FrontEnd.BaseUri };
+        var big = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["client-id"] = "ajax-big",
+            ["packer"] = "json",
+            ["ppstr"] = $$"""[[":test/echo","{{new string('x', SingleFrontEndFixture.MaxMessageBytes)}}"],":ajax"]""",
+        });
+
+        using var response = await http.PostAsync("/chsk", big);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal($"Payload too large: message larger than {SingleFrontEndFixture.MaxMessageBytes} bytes.", await response.Content.ReadAsStringAsync());
+        var small = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["client-id"] = "ajax-big",
+            ["packer"] = "json",
+            ["ppstr"] = """[[":test/echo","fine"],":ajax"]""",
+        });
+        using var next = await http.PostAsync("/chsk", small);
+        Assert.Equal("""["fine",null]""", await next.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_websocket_upgrade_without_client_id_is_refused_with_400()
     {
         using var socket = new ClientWebSocket();

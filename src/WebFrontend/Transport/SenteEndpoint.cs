@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Sente.Protocol;
@@ -24,6 +25,7 @@ internal sealed partial class SenteEndpoint(
     ILogger<SenteEndpoint> logger)
 {
     private static readonly TimeSpan RegistrationWait = TimeSpan.FromSeconds(15);
+    private const int FormOverheadBytes = 4096;
     private readonly SenteOptions _options = options.Value;
 
     public async Task HandleAsync(HttpContext context)
@@ -33,13 +35,9 @@ internal sealed partial class SenteEndpoint(
         IFormCollection? form = null;
         if (post && context.Request.HasFormContentType)
         {
-            try
+            form = await ReadSendFormAsync(context);
+            if (form is null)
             {
-                form = await context.Request.ReadFormAsync(context.RequestAborted);
-            }
-            catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
-            {
-                await RejectAsync(context, StatusCodes.Status400BadRequest, "bad-form", "Bad request: unreadable form body.");
                 return;
             }
         }
@@ -154,6 +152,41 @@ internal sealed partial class SenteEndpoint(
             metrics.Closed(SenteTransport.WebSocket);
             ForgetAsync(client, connection.Id).Ignore();
         }
+    }
+
+    /// <summary>
+    /// Reads an Ajax send's form within <c>MaxMessageBytes</c> (URL-encoding may triple the
+    /// packed message, so the body may be three times that); answers 413 or 400 and returns null
+    /// when it cannot.
+    /// </summary>
+    private async Task<IFormCollection?> ReadSendFormAsync(HttpContext context)
+    {
+        var limit = _options.MaxMessageBytes;
+        var bodyLimit = (3L * limit) + FormOverheadBytes;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = bodyLimit;
+        }
+
+        try
+        {
+            if (context.Request.ContentLength > bodyLimit)
+            {
+                throw new InvalidDataException("Content-Length over the limit.");
+            }
+
+            return await context.Request.ReadFormAsync(new FormOptions { ValueLengthLimit = limit, ValueCountLimit = 32, KeyLengthLimit = 256 }, context.RequestAborted);
+        }
+        catch (Exception e) when (e is InvalidDataException || (e is BadHttpRequestException bad && bad.StatusCode == StatusCodes.Status413PayloadTooLarge))
+        {
+            await RejectAsync(context, StatusCodes.Status413PayloadTooLarge, "message-too-big", $"Payload too large: message larger than {limit} bytes.");
+        }
+        catch (BadHttpRequestException)
+        {
+            await RejectAsync(context, StatusCodes.Status400BadRequest, "bad-form", "Bad request: unreadable form body.");
+        }
+
+        return null;
     }
 
     private async Task ForgetAsync(IClientGrain client, long connectionId)
