@@ -168,6 +168,35 @@ public sealed class WebSocketEnvelopeTests(SingleFrontEndFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task A_flooding_socket_is_closed_and_others_are_untouched()
+    {
+        var user = NewUser();
+        var (flooder, _) = await TestClient.ConnectAsync(FrontEnd, user);
+        var (bystander, _) = await TestClient.ConnectAsync(FrontEnd, user);
+        await using var _f = flooder;
+        await using var _b = bystander;
+
+        // Far more than the burst allowance, as fast as the socket takes them; bounded.
+        for (var i = 0; i < 20 * SingleFrontEndFixture.MaxEventsPerSecond && flooder.State == WebSocketState.Open; i++)
+        {
+            try
+            {
+                await flooder.SendAsync($$"""[[":test/flood",{{i}}],null]""");
+            }
+            catch (WebSocketException)
+            {
+                break;
+            }
+        }
+
+        await flooder.WaitClosedAsync();
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, flooder.CloseStatus);
+        Assert.Equal($"flood: more than {SingleFrontEndFixture.MaxEventsPerSecond} events per second", flooder.CloseReason);
+        await bystander.SendAsync("""[[":test/echo","calm"],"cb0004"]""");
+        Assert.Equal("""["calm","cb0004"]""", await bystander.ReceiveAsync());
+    }
+
+    [Fact]
     public async Task An_oversized_Ajax_send_gets_413_and_the_front_end_serves_on()
     {
         using var http = new HttpClient { BaseAddress = FrontEnd.BaseUri };

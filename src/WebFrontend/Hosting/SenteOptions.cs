@@ -16,6 +16,7 @@ public sealed class SenteOptions
     public static readonly TimeSpan DefaultSendBufAjax = TimeSpan.FromMilliseconds(100);
     public const int DefaultMaxMessageBytes = 1024 * 1024;
     public const int DefaultSendQueueLimit = 1024;
+    public const int DefaultMaxEventsPerSecond = 200;
     public const string DefaultPackerName = "edn";
     public static readonly TimeSpan DefaultAjaxSessionTimeout = TimeSpan.FromMilliseconds(5000);
 
@@ -47,6 +48,12 @@ public sealed class SenteOptions
 
     /// <summary>Largest client message accepted, in bytes; a larger one closes the socket (1009). Default 1 MiB.</summary>
     public int MaxMessageBytes { get; set; } = DefaultMaxMessageBytes;
+
+    /// <summary>
+    /// Client events one WebSocket may send per second, on average (bursts of twice as many pass);
+    /// a client over it is closed as a flood. Default 200.
+    /// </summary>
+    public int MaxEventsPerSecond { get; set; } = DefaultMaxEventsPerSecond;
 
     /// <summary>Frames waiting to be written to one socket; a client that falls this far behind is closed. Default 1024.</summary>
     public int SendQueueLimit { get; set; } = DefaultSendQueueLimit;

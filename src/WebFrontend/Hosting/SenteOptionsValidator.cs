@@ -37,6 +37,11 @@ internal sealed class SenteOptionsValidator : IValidateOptions<SenteOptions>
             failures.Add($"{nameof(options.MaxMessageBytes)} must be at least 256.");
         }
 
+        if (options.MaxEventsPerSecond < 1)
+        {
+            failures.Add($"{nameof(options.MaxEventsPerSecond)} must be at least 1.");
+        }
+
         if (options.SendQueueLimit < 1)
         {
             failures.Add($"{nameof(options.SendQueueLimit)} must be at least 1.");

@@ -84,6 +84,9 @@ internal sealed record SenteCloseReason(System.Net.WebSockets.WebSocketCloseStat
     public static readonly SenteCloseReason ServerStopping = new((System.Net.WebSockets.WebSocketCloseStatus)1012, "server restarting: reconnect");
     public static readonly SenteCloseReason ClusterUnavailable = new(System.Net.WebSockets.WebSocketCloseStatus.InternalServerError, "cluster unavailable: reconnect later");
 
+    public static SenteCloseReason Flood(int perSecond) =>
+        new(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, $"flood: more than {perSecond} events per second");
+
     public static SenteCloseReason TooBig(int limit) =>
         new(System.Net.WebSockets.WebSocketCloseStatus.MessageTooBig, $"message larger than {limit} bytes");
 }

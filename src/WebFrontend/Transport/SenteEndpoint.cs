@@ -143,7 +143,7 @@ internal sealed partial class SenteEndpoint(
                 connection.Close(SenteCloseReason.ClusterUnavailable);
             }
 
-            var reason = await connection.RunAsync(message => OnMessageAsync(connection, message), _options.MaxMessageBytes);
+            var reason = await connection.RunAsync(message => OnMessageAsync(connection, message), _options.MaxMessageBytes, _options.MaxEventsPerSecond);
             LogDisconnected(logger, connection.Id, request.ClientId, userId, reason?.Text ?? "closed by client");
         }
         finally

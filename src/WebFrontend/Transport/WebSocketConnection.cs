@@ -15,6 +15,7 @@ namespace Orleans.Sente.WebFrontend;
 /// </summary>
 internal sealed partial class WebSocketConnection : SenteConnection
 {
+    private const int InitialReceiveBytes = 4096;
     private readonly WebSocket _socket;
     private readonly Channel<byte[]> _outbound;
     private readonly BatchScheduler _scheduler;
@@ -142,12 +143,12 @@ internal sealed partial class WebSocketConnection : SenteConnection
     }
 
     /// <summary>Runs both loops until the socket closes; returns the reason, if the server closed it.</summary>
-    public async Task<SenteCloseReason?> RunAsync(Func<ClientMessage, Task> onMessage, int maxMessageBytes)
+    public async Task<SenteCloseReason?> RunAsync(Func<ClientMessage, Task> onMessage, int maxMessageBytes, int maxEventsPerSecond)
     {
         var sending = SendLoopAsync();
         try
         {
-            await ReceiveLoopAsync(onMessage, maxMessageBytes);
+            await ReceiveLoopAsync(onMessage, maxMessageBytes, new EventRateLimit(maxEventsPerSecond));
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
@@ -227,20 +228,33 @@ internal sealed partial class WebSocketConnection : SenteConnection
         }
     }
 
-    private async Task ReceiveLoopAsync(Func<ClientMessage, Task> onMessage, int maxMessageBytes)
+    private async Task ReceiveLoopAsync(Func<ClientMessage, Task> onMessage, int maxMessageBytes, EventRateLimit rate)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
-        try
+        while (true)
         {
-            while (true)
+            // Wait for the next message without holding a buffer: an idle socket costs no pooled memory.
+            var first = await _socket.ReceiveAsync(Memory<byte>.Empty, _aborted.Token);
+            if (first.MessageType == WebSocketMessageType.Close)
+            {
+                if (_socket.State == WebSocketState.CloseReceived && _closeReason is null)
+                {
+                    _outbound.Writer.TryComplete();
+                }
+
+                return;
+            }
+
+            var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialReceiveBytes, maxMessageBytes));
+            try
             {
                 var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
+                var result = first;
+                while (!result.EndOfMessage)
                 {
-                    if (length == buffer.Length)
+                    var capacity = Math.Min(buffer.Length, maxMessageBytes);
+                    if (length == capacity)
                     {
-                        if (buffer.Length >= maxMessageBytes)
+                        if (capacity >= maxMessageBytes)
                         {
                             _metrics.Rejected("message-too-big");
                             LogTooBig(_logger, Id, ClientId, maxMessageBytes);
@@ -252,21 +266,11 @@ internal sealed partial class WebSocketConnection : SenteConnection
                         buffer.AsSpan(0, length).CopyTo(larger);
                         ArrayPool<byte>.Shared.Return(buffer);
                         buffer = larger;
+                        capacity = Math.Min(buffer.Length, maxMessageBytes);
                     }
 
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length, Math.Min(buffer.Length, maxMessageBytes) - length), _aborted.Token);
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length, capacity - length), _aborted.Token);
                     length += result.Count;
-                }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    if (_socket.State == WebSocketState.CloseReceived && _closeReason is null)
-                    {
-                        _outbound.Writer.TryComplete();
-                    }
-
-                    return;
                 }
 
                 var now = Stopwatch.GetTimestamp();
@@ -274,6 +278,13 @@ internal sealed partial class WebSocketConnection : SenteConnection
                 Volatile.Write(ref _lastActivity, now);
                 Volatile.Write(ref _pingSent, 0);
                 _metrics.Received();
+                if (!rate.TryTake(now))
+                {
+                    _metrics.Rejected("flood");
+                    LogFlood(_logger, Id, ClientId, rate.PerSecond);
+                    Close(SenteCloseReason.Flood(rate.PerSecond));
+                    return;
+                }
 
                 ClientMessage message;
                 try
@@ -287,14 +298,22 @@ internal sealed partial class WebSocketConnection : SenteConnection
                     continue;
                 }
 
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = [];
                 await onMessage(message);
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            finally
+            {
+                if (buffer.Length > 0)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} (client {ClientId}) sent more than {PerSecond} events per second; closing it")]
+    private static partial void LogFlood(ILogger logger, long connectionId, string clientId, int perSecond);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Closing connection {ConnectionId} of client {ClientId} (user {UserId}): {Reason}")]
     private static partial void LogClosing(ILogger logger, long connectionId, string clientId, string? userId, string reason);

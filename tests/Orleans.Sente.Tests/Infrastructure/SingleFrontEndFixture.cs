@@ -10,6 +10,7 @@ namespace Orleans.Sente.Tests.Infrastructure;
 public sealed class SingleFrontEndFixture : IAsyncLifetime
 {
     public const int MaxMessageBytes = 4096;
+    public const int MaxEventsPerSecond = 100;
     public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(400);
 
     internal TestSilo Silo { get; private set; } = null!;
@@ -23,6 +24,7 @@ public sealed class SingleFrontEndFixture : IAsyncLifetime
         {
             o.HandshakeDataFn = _ => EdnMap.Of(("server", "s1"));
             o.MaxMessageBytes = MaxMessageBytes;
+            o.MaxEventsPerSecond = MaxEventsPerSecond;
             o.SendBufWs = BatchWindow;
         });
     }
