@@ -1,4 +1,6 @@
 using Microsoft.Playwright;
+using Orleans.Sente.Protocol;
+using Orleans.Sente.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
@@ -12,6 +14,9 @@ public sealed class DemoChatTests(DemoFixture fixture, ITestOutputHelper output)
 {
     /// <summary>Every wait on the page is bounded by this; the machine is small and shared.</summary>
     private const float WaitMs = 15_000;
+
+    /// <summary>A reconnect waits out the client's backoff (capped at 30 s) plus the restart.</summary>
+    private const float RestartWaitMs = 45_000;
 
     [Fact]
     public Task A_push_to_a_user_reaches_both_tabs_of_that_user_over_WebSocket() =>
@@ -54,6 +59,81 @@ public sealed class DemoChatTests(DemoFixture fixture, ITestOutputHelper output)
         await Expect(tab3.Locator("#log")).Not.ToContainTextAsync(text);
     }
 
+    [Fact]
+    public async Task Pages_see_who_is_online_presence_changes_and_broadcasts()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var carol = "carol-" + suffix;
+        var dave = "dave-" + suffix;
+        var url = fixture.BaseUri.ToString();
+        await using var carolBrowser = await fixture.Browser.NewContextAsync();
+        var carolTab = await OpenAsync(carolBrowser, url, "carol");
+        await LogInAsync(carolTab, carol, "WebSocket");
+
+        await using var daveBrowser = await fixture.Browser.NewContextAsync();
+        var daveTab = await OpenAsync(daveBrowser, url, "dave");
+        await LogInAsync(daveTab, dave, "WebSocket");
+
+        await Expect(carolTab.Locator("#log")).ToContainTextAsync($"{dave} is online", new() { Timeout = WaitMs });
+        await Expect(carolTab.Locator("#online")).ToContainTextAsync(dave, new() { Timeout = WaitMs });
+        await Expect(daveTab.Locator("#online")).ToContainTextAsync(carol, new() { Timeout = WaitMs });
+
+        var text = "hi all " + suffix;
+        await daveTab.Locator("#broadcast-text").FillAsync(text);
+        await daveTab.Locator("#broadcast-button").ClickAsync();
+        foreach (var tab in new[] { carolTab, daveTab })
+        {
+            await Expect(tab.Locator("#log")).ToContainTextAsync($"{dave} (to everyone): {text}", new() { Timeout = WaitMs });
+        }
+    }
+
+    [Fact]
+    public async Task A_login_change_moves_the_tab_to_the_new_user_id()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        await using var browser = await fixture.Browser.NewContextAsync();
+        var tab = await OpenAsync(browser, fixture.BaseUri.ToString(), "erin");
+        await LogInAsync(tab, "erin-" + suffix, "WebSocket");
+
+        await LogInAsync(tab, "frank-" + suffix, "WebSocket");
+        await fixture.Silo.Grains.GetUserGrain("frank-" + suffix).PushAsync(
+            SenteEvent.Create("chat/msg", EdnMap.Of(("from", "server"), ("text", "for frank"))), PushOptions.Flushed);
+        await fixture.Silo.Grains.GetUserGrain("erin-" + suffix).PushAsync(
+            SenteEvent.Create("chat/msg", EdnMap.Of(("from", "server"), ("text", "for erin"))), PushOptions.Flushed);
+
+        await Expect(tab.Locator("#log")).ToContainTextAsync("server: for frank", new() { Timeout = WaitMs });
+        await Expect(tab.Locator("#log")).Not.ToContainTextAsync("for erin");
+    }
+
+    [Fact]
+    public async Task After_its_front_end_restarts_the_page_reconnects_and_receives_again()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var user = "gina-" + suffix;
+        var port = FreePort.Next();
+        var frontEnd = await fixture.StartFrontEndAsync(port);
+        await using var browser = await fixture.Browser.NewContextAsync();
+        try
+        {
+            var tab = await OpenAsync(browser, frontEnd.BaseUri.ToString(), "gina");
+            await LogInAsync(tab, user, "WebSocket");
+
+            await frontEnd.DisposeAsync();
+            await Expect(tab.Locator("#state")).ToHaveTextAsync("reconnecting", new() { Timeout = WaitMs });
+            frontEnd = await fixture.StartFrontEndAsync(port);
+
+            // The session lives in the cluster, so the new front end knows the tab's user.
+            await ExpectConnectedAsync(tab, user, "WebSocket", RestartWaitMs);
+            await fixture.Silo.Grains.GetUserGrain(user).PushAsync(
+                SenteEvent.Create("chat/msg", EdnMap.Of(("from", "server"), ("text", "after restart"))), PushOptions.Flushed);
+            await Expect(tab.Locator("#log")).ToContainTextAsync("server: after restart", new() { Timeout = WaitMs });
+        }
+        finally
+        {
+            await frontEnd.DisposeAsync();
+        }
+    }
+
     private async Task<IPage> OpenAsync(IBrowserContext context, string url, string name)
     {
         var page = await context.NewPageAsync();
@@ -72,9 +152,9 @@ public sealed class DemoChatTests(DemoFixture fixture, ITestOutputHelper output)
         await ExpectConnectedAsync(page, userId, expectedTransport);
     }
 
-    private static async Task ExpectConnectedAsync(IPage page, string userId, string expectedTransport)
+    private static async Task ExpectConnectedAsync(IPage page, string userId, string expectedTransport, float timeoutMs = WaitMs)
     {
-        await Expect(page.Locator("#uid")).ToHaveTextAsync(userId, new() { Timeout = WaitMs });
+        await Expect(page.Locator("#uid")).ToHaveTextAsync(userId, new() { Timeout = timeoutMs });
         await ExpectOpenAsync(page);
         await Expect(page.Locator("#transport")).ToHaveTextAsync(expectedTransport);
     }

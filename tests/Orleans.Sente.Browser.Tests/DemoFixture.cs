@@ -24,16 +24,24 @@ public sealed class DemoFixture : IAsyncLifetime
         _playwright = await Playwright.CreateAsync();
         _browser = await SystemChromium.LaunchAsync(_playwright);
         _silo = await TestSilo.StartAsync(null);
-        _frontEnd = await TestFrontEnd.StartAsync(
-            [_silo],
+        _frontEnd = await StartFrontEndAsync();
+    }
+
+    /// <summary>The silo, for pushes from the test.</summary>
+    internal TestSilo Silo => _silo ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>Starts a front end serving the demo, on the given port (0: any free port).</summary>
+    internal Task<TestFrontEnd> StartFrontEndAsync(int port = 0) =>
+        TestFrontEnd.StartAsync(
+            [Silo],
             configure: o => o.UserIdFn = SenteUserIds.SessionUid,
             configureBuilder: b => b.Services.AddSenteDemo(),
             map: app =>
             {
                 app.UseSession();
                 app.MapSenteDemo();
-            });
-    }
+            },
+            port: port);
 
     public async Task DisposeAsync()
     {

@@ -12,7 +12,9 @@ namespace Orleans.Sente.WebFrontend.Demo;
 /// field <c>user-id</c> sets the session's uid; the page carries the CSRF token in
 /// <c>&lt;meta name="csrf-token"&gt;</c>; <c>[:demo/echo x]</c> replies <c>x</c>;
 /// <c>[:chat/send {:to uid :text s}]</c> pushes <c>[:chat/msg {:from sender :text s}]</c> to every
-/// client of <c>uid</c>.
+/// client of <c>uid</c>. Beyond the contract: <c>[:chat/broadcast {:text s}]</c> reaches every
+/// connected client, <c>[:demo/online]</c> replies Sente's connected-uids, and presence changes
+/// are pushed to every page as <c>[:demo/presence {:uid u :online bool}]</c>.
 /// </summary>
 public static class DemoEndpoints
 {
@@ -42,9 +44,31 @@ public static class DemoEndpoints
                 context.Reply(context.Data);
                 return Task.CompletedTask;
             })
-            .On("chat/send", SendChatAsync);
+            .On("chat/send", SendChatAsync)
+            .On("chat/broadcast", context =>
+            {
+                var message = EdnMap.Of(("from", context.UserId), ("text", context.Data["text"]), ("broadcast", true));
+                context.Reply(true);
+                return context.Grains.GetFrontEndRegistry().BroadcastAsync(SenteEvent.Create("chat/msg", message));
+            })
+            .On("demo/online", async context =>
+            {
+                var uids = await context.Grains.GetConnectedUidsAsync();
+                context.Reply(EdnMap.Of(("ws", Uids(uids.Ws)), ("ajax", Uids(uids.Ajax)), ("any", Uids(uids.Any))));
+            })
+            .On("chsk/uidport-open", context => AnnouncePresenceAsync(context, online: true))
+            .On("chsk/uidport-close", context => AnnouncePresenceAsync(context, online: false));
         return app;
     }
+
+    /// <summary>Presence events run once in the cluster; the demo tells every page about them.</summary>
+    private static Task AnnouncePresenceAsync(SenteEventContext context, bool online) =>
+        context.Grains.GetFrontEndRegistry().BroadcastAsync(
+            SenteEvent.Create("demo/presence", EdnMap.Of(("uid", Uid(context.UserId)), ("online", online))));
+
+    private static EdnVector Uids(IEnumerable<string?> userIds) => new(System.Collections.Immutable.ImmutableArray.CreateRange(userIds.Select(Uid)));
+
+    private static EdnValue Uid(string? userId) => userId is null ? Envelope.NilUid : new EdnString(userId);
 
     private static Task SendChatAsync(SenteEventContext context)
     {

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Orleans.Sente.WebFrontend.Demo;
 
-/// <summary>The demo chat page: log in, see your ids, send to a user-id, watch pushes arrive.</summary>
+/// <summary>The demo chat page: log in, see your ids and who is online, send to a user-id or to everyone, watch pushes arrive.</summary>
 internal static class DemoPage
 {
     public static string Render(string csrfToken, string? userId) => Template
@@ -42,6 +42,13 @@ internal static class DemoPage
               <button id="send-button">Send</button>
             </form>
           </fieldset>
+          <fieldset>
+            <form id="broadcast">
+              <label>Broadcast to everyone <input id="broadcast-text" required></label>
+              <button id="broadcast-button">Broadcast</button>
+            </form>
+          </fieldset>
+          <p>Online (connected-uids): <span id="online">&hellip;</span> <button id="logout">Log out</button></p>
           <div id="log"></div>
           <script type="module">
             import { createClient, NIL_UID } from "/sente/sente-client.js";
@@ -63,8 +70,19 @@ internal static class DemoPage
             };
             showState(client.state);
             client.on("state", (_old, state) => showState(state));
-            client.on("chat/msg", ({ data }) => log(`${data.from ?? "(nil-uid)"}: ${data.text}`));
-            client.on("event", ({ id, data }) => { if (id !== "chat/msg") log(`${id} ${JSON.stringify(data)}`); });
+            const name = (uid) => uid === null || uid === NIL_UID ? "(nil-uid)" : String(uid);
+            const refreshOnline = async () => {
+              try {
+                const uids = await client.request("demo/online", null, { timeoutMs: 5000 });
+                $("online").textContent = uids.any.map(name).join(", ") || "nobody";
+              } catch (error) {
+                $("online").textContent = `unknown (${error.reason ?? error})`;
+              }
+            };
+            client.on("handshake", refreshOnline);
+            client.on("chat/msg", ({ data }) => log(`${name(data.from)}${data.broadcast ? " (to everyone)" : ""}: ${data.text}`));
+            client.on("demo/presence", ({ data }) => { log(`${name(data.uid)} is ${data.online ? "online" : "offline"}`); refreshOnline(); });
+            client.on("event", ({ id, data }) => { if (id !== "chat/msg" && id !== "demo/presence") log(`${id} ${JSON.stringify(data)}`); });
 
             // Log in without leaving the page: the session's uid changes, then a reconnect
             // makes the server read it (Sente's login-then-chsk-reconnect! recipe).
@@ -76,6 +94,22 @@ internal static class DemoPage
                 return;
               }
               client.reconnect();
+            };
+
+            $("logout").onclick = async () => {
+              await fetch("/logout", { method: "POST" });
+              client.reconnect();
+            };
+
+            $("broadcast").onsubmit = async (e) => {
+              e.preventDefault();
+              const text = $("broadcast-text").value;
+              $("broadcast-text").value = "";
+              try {
+                await client.request("chat/broadcast", { text }, { timeoutMs: 10000 });
+              } catch (error) {
+                log(`chat/broadcast failed: ${error.reason ?? error}`);
+              }
             };
 
             $("send").onsubmit = async (e) => {

@@ -35,11 +35,12 @@ internal sealed class TestFrontEnd : IAsyncDisposable
         IEnumerable<TestSilo> silos,
         Action<SenteOptions>? configure = null,
         Action<WebApplicationBuilder>? configureBuilder = null,
-        Action<WebApplication>? map = null)
+        Action<WebApplication>? map = null,
+        int port = 0)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Configuration["Sente:Cluster:Mode"] = "Client";
         builder.Configuration["Sente:Cluster:GatewayPorts"] = string.Join(",", silos.Select(s => s.GatewayPort));
         builder.AddSenteCluster();
