@@ -34,9 +34,11 @@ internal sealed record BenchOptions
           --smoke                tiny sizes, asserts that deliveries arrived (exit code 1 otherwise)
           --scenarios S1,S2,...  S1 saturated 2000 clients, S2 paced 1000 and 2500/s, S3 saturated
                                  10,000 clients, S4 idle capacity/memory, S5 server killed under load
-          --systems a,b          signalr, signalr-redis, kestrel-ws (default: all)
+          --systems a,b          signalr, signalr-redis, kestrel-ws, sente, sente-flush (default: all)
           --out DIR              results folder (default perf/results)
-          --idle-clients N       clients in S4 (default 15000; one receiver process, so below the open-files limit)
+          --idle-clients N       clients in S4 (default 15000; one receiver process per 18,000 clients, as one
+                                 process may hold at most 20,000 open files here; Orleans.Sente adds front ends
+                                 to match, the single-server baselines cannot go beyond that limit)
           --warmup S --measure S seconds (default 5 and 20; smoke 1 and 2)
           --plain                line output instead of the live display
         """;

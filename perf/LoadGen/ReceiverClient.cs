@@ -45,6 +45,8 @@ internal sealed class ReceiverClient(int index, ReceiverOptions options, HttpMes
         var socket = _socket ?? throw new InvalidOperationException("Not connected.");
         var buffer = new byte[BufferSize];
         var scanner = default(TimestampScanner);
+        var ping = options.Protocol.ServerPing;
+        var messageStart = true;
         try
         {
             while (true)
@@ -55,11 +57,20 @@ internal sealed class ReceiverClient(int index, ReceiverOptions options, HttpMes
                     return;
                 }
 
-                scanner.Feed(buffer.AsSpan(0, result.Count), _onEvent);
+                var chunk = buffer.AsSpan(0, result.Count);
+                if (ping is not null && options.Protocol.PongMessage is { } pong && messageStart && result.EndOfMessage && chunk.SequenceEqual(ping))
+                {
+                    await socket.SendAsync(pong, WebSocketMessageType.Text, true, ct);
+                    continue;
+                }
+
+                scanner.Feed(chunk, _onEvent);
                 if (result.EndOfMessage)
                 {
                     scanner.EndOfMessage(_onEvent);
                 }
+
+                messageStart = result.EndOfMessage;
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)

@@ -8,12 +8,17 @@ internal sealed record ReceiverOptions(
     ClientProtocol Protocol,
     int SourceAddresses,
     int ConnectConcurrency,
-    bool Reconnect)
+    bool Reconnect,
+    int UserOffset = 0)
 {
     /// <summary>Connections opened at once while connecting.</summary>
     public const int DefaultConnectConcurrency = 64;
 
-    /// <summary>Every url template holds <c>{uid}</c>, replaced by the user-id <c>u&lt;n&gt;</c>.</summary>
+    /// <summary>
+    /// Every url template holds <c>{uid}</c>, replaced by the user-id <c>u&lt;n&gt;</c>, and may hold
+    /// <c>{cid}</c>, a client-id unique across receivers (<c>c&lt;n&gt;</c>). <c>--user-offset</c> lets
+    /// several receiver processes share one population: this one takes users from that offset on.
+    /// </summary>
     public static ReceiverOptions From(ArgMap args) => new(
         args.String("urls").Split(',', StringSplitOptions.RemoveEmptyEntries),
         args.Int("users", 1000),
@@ -21,13 +26,18 @@ internal sealed record ReceiverOptions(
         ClientProtocol.Parse(args.String("protocol", "raw")),
         args.Int("source-addresses", 1),
         args.Int("connect-concurrency", DefaultConnectConcurrency),
-        args.Flag("reconnect"));
+        args.Flag("reconnect"),
+        args.Int("user-offset", 0));
 
     /// <summary>Client <c>u*K+k</c> goes to front end <c>(u*K+k) mod F</c>: an even spread, and with K = F each user has one client per front end.</summary>
-    public int FrontEndOf(int clientIndex) => clientIndex % UrlTemplates.Count;
+    public int FrontEndOf(int clientIndex) => GlobalIndex(clientIndex) % UrlTemplates.Count;
 
     public Uri UrlFor(int clientIndex, int frontEnd) =>
-        new(UrlTemplates[frontEnd].Replace("{uid}", UserIdOf(clientIndex), StringComparison.Ordinal));
+        new(UrlTemplates[frontEnd]
+            .Replace("{uid}", UserIdOf(clientIndex), StringComparison.Ordinal)
+            .Replace("{cid}", "c" + GlobalIndex(clientIndex), StringComparison.Ordinal));
 
-    public string UserIdOf(int clientIndex) => "u" + (clientIndex / ClientsPerUser);
+    public string UserIdOf(int clientIndex) => "u" + (GlobalIndex(clientIndex) / ClientsPerUser);
+
+    private int GlobalIndex(int clientIndex) => UserOffset * ClientsPerUser + clientIndex;
 }

@@ -4,13 +4,42 @@ using Orleans.Sente.Bench.Systems;
 
 namespace Orleans.Sente.Bench.Tests;
 
-/// <summary>Runs the harness's smoke mode as its own process against the bare Kestrel baseline.</summary>
+/// <summary>Runs the harness's smoke mode as its own process against the bare Kestrel baseline and Orleans.Sente.</summary>
 public sealed class SmokeEndToEndTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
 
     [Fact]
     public async Task Smoke_run_of_the_kestrel_baseline_delivers_and_writes_results()
+    {
+        var (report, output, outDir) = await RunSmokeAsync("kestrel-ws", "S1,S4");
+        var load = Assert.Single(report.Runs, r => r.Scenario == "S1");
+        Assert.True(load.Deliveries > 0, output);
+        Assert.Equal(0, load.NegativeLatencies);
+        Assert.Equal(40, load.Connected);
+        Assert.Equal(200, Assert.Single(report.Runs, r => r.Scenario == "S4").Connected);
+        Assert.True(File.Exists(Path.Combine(outDir, "results.md")));
+        Assert.True(File.Exists(Path.Combine(outDir, "throughput.svg")));
+        Directory.Delete(outDir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Smoke_run_of_Orleans_Sente_delivers_every_push_to_both_clients_of_a_user()
+    {
+        // 2 silos, 2 front ends and the push gateway as processes; the receiver speaks sente-json.
+        var (report, output, outDir) = await RunSmokeAsync("sente-flush", "S1");
+        var load = Assert.Single(report.Runs);
+        Assert.True(load.Ok, load.Error + "\n" + output);
+        Assert.Equal(40, load.Connected);
+        Assert.True(load.Deliveries > 0, output);
+        Assert.Equal(0, load.DriverErrors);
+        Assert.Equal(0, load.NegativeLatencies);
+        Assert.InRange(load.Lost, 0, Results.MarkdownResultsWriter.LostTolerance(load));
+        Assert.Contains(load.Processes, p => p.Role == "silo B" && p.IsSystem);
+        Directory.Delete(outDir, recursive: true);
+    }
+
+    private static async Task<(BenchReport Report, string Output, string OutDir)> RunSmokeAsync(string system, string scenarios)
     {
         var layout = BenchLayout.Discover();
         var outDir = Path.Combine(Path.GetTempPath(), "sente-bench-" + Guid.NewGuid().ToString("N"));
@@ -20,7 +49,7 @@ public sealed class SmokeEndToEndTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { layout.Dll("perf/Bench", "Orleans.Sente.Bench"), "--smoke", "--plain", "--systems", "kestrel-ws", "--scenarios", "S1,S4", "--out", outDir })
+        foreach (var arg in new[] { layout.Dll("perf/Bench", "Orleans.Sente.Bench"), "--smoke", "--plain", "--systems", system, "--scenarios", scenarios, "--out", outDir })
         {
             info.ArgumentList.Add(arg);
         }
@@ -43,13 +72,6 @@ public sealed class SmokeEndToEndTests
         Assert.True(process.ExitCode == 0, output);
         var report = JsonResultsWriter.Deserialize(await File.ReadAllTextAsync(Path.Combine(outDir, "results.json")));
         Assert.NotNull(report);
-        var load = Assert.Single(report.Runs, r => r.Scenario == "S1");
-        Assert.True(load.Deliveries > 0, output);
-        Assert.Equal(0, load.NegativeLatencies);
-        Assert.Equal(40, load.Connected);
-        Assert.Equal(200, Assert.Single(report.Runs, r => r.Scenario == "S4").Connected);
-        Assert.True(File.Exists(Path.Combine(outDir, "results.md")));
-        Assert.True(File.Exists(Path.Combine(outDir, "throughput.svg")));
-        Directory.Delete(outDir, recursive: true);
+        return (report, output, outDir);
     }
 }

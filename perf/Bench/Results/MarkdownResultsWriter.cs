@@ -59,6 +59,10 @@ internal static class MarkdownResultsWriter
         if (r.ResumeMs is { } resume)
         {
             notes.Add(string.Create(CultureInfo.InvariantCulture, $"resumed after {resume:N0} ms, {r.Lost:N0} deliveries lost, {r.Reconnects:N0} reconnects"));
+            if (r.DriverErrors > 0)
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"{r.DriverErrors:N0} pushes refused (not acknowledged)"));
+            }
         }
         else if (r.Lost > LostTolerance(r))
         {

@@ -29,7 +29,11 @@ internal sealed record RunResult
 
     public double DeliveriesPerSecond { get; init; }
 
-    /// <summary>Acknowledged pushes times clients per user, less what was delivered (never negative).</summary>
+    /// <summary>
+    /// Pushes acknowledged as accepted times clients per user, less what was delivered (never
+    /// negative). A push the system refused (an error acknowledgement) is counted in
+    /// <see cref="DriverErrors"/>, not here: its sender was told.
+    /// </summary>
     public long Lost { get; init; }
 
     public long DriverErrors { get; init; }

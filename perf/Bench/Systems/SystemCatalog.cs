@@ -1,6 +1,6 @@
 namespace Orleans.Sente.Bench.Systems;
 
-/// <summary>The systems the harness knows, in the order they run. Orleans.Sente joins here.</summary>
+/// <summary>The systems the harness knows, in the order they run.</summary>
 internal static class SystemCatalog
 {
     public static IReadOnlyList<ISystemUnderTest> All { get; } =
@@ -8,6 +8,8 @@ internal static class SystemCatalog
         SignalRSystem.Single,
         SignalRSystem.WithRedis,
         KestrelWsSystem.Instance,
+        SenteSystem.Batched,
+        SenteSystem.Flushed,
     ];
 
     public static IReadOnlyList<ISystemUnderTest> Select(IReadOnlyCollection<string>? names) =>

@@ -10,6 +10,11 @@ internal sealed class SystemContext(BenchLayout layout, TimeSpan readyTimeout)
     /// <summary>How long one process may take to print its ready line (the machine is shared; be generous).</summary>
     public TimeSpan ReadyTimeout { get; } = readyTimeout;
 
+    /// <summary>Clients the scenario will connect, so a system can size itself (front ends per open-files limit).</summary>
+    public int Clients { get; private init; }
+
+    public SystemContext For(int clients) => new(Layout, ReadyTimeout) { Clients = clients };
+
     /// <summary>Starts <c>dotnet &lt;dll&gt; args</c> and waits for <paramref name="readyLine"/>.</summary>
     public async Task<ManagedProcess> StartDotnetAsync(
         string role, string dll, IEnumerable<string> args, string readyLine, CancellationToken ct)

@@ -1,0 +1,21 @@
+using Orleans.Sente.Bench.Systems;
+using Orleans.Sente.Bench.Systems.Sente;
+using Orleans.Sente.WebFrontend;
+
+// An Orleans.Sente front end as an application would run it in Client mode
+// (--Sente:Cluster:Mode=Client --Sente:Cluster:GatewayPorts=a,b), with default SenteOptions
+// except the two the SignalR baseline also goes without: the user-id is the `uid` query
+// parameter and there is no CSRF token to check.
+var builder = WebApplication.CreateBuilder(args);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.AddBenchLifetime();
+builder.AddSenteCluster();
+builder.Services.AddSente(o =>
+{
+    o.UserIdFn = QueryUserId.FromQuery;
+    o.CsrfTokenFn = null;
+});
+
+var app = builder.Build();
+app.MapSente("/chsk");
+app.UseBenchLifetime().Run();
