@@ -59,7 +59,9 @@ internal sealed partial class UserGrain
         await previous;
         try
         {
-            var kept = await Inbox.TakeAsync();
+            // Bounded: pushes wait for the inbox (to keep its order), so a slow or lost inbox grain
+            // must not hold them for the 30 s call timeout.
+            var kept = await Inbox.TakeAsync().WaitAsync(_options.RebuildTimeout);
             if (kept.IsEmpty)
             {
                 return;

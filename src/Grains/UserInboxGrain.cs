@@ -45,6 +45,8 @@ internal sealed partial class UserInboxGrain(
     {
         if (inbox.State.Pushes.Count == 0)
         {
+            // Asked once per user coming online; an empty inbox need not stay in memory.
+            DeactivateOnIdle();
             return [];
         }
 

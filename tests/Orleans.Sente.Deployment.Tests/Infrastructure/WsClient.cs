@@ -177,7 +177,8 @@ internal sealed class WsClient : IAsyncDisposable
 
         if (head.ValueKind == JsonValueKind.Array && head.GetArrayLength() > 0 && head[0].ValueKind == JsonValueKind.Array)
         {
-            foreach (var ev in head.EnumerateArray())
+            // Only the test's own events: the demo application also pushes presence changes to every page.
+            foreach (var ev in head.EnumerateArray().Where(e => e[0].GetString()?.StartsWith(":test/", StringComparison.Ordinal) == true))
             {
                 _events.Writer.TryWrite(ev.Clone());
             }
