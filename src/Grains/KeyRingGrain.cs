@@ -3,25 +3,32 @@ using System.Collections.Immutable;
 namespace Orleans.Sente.Grains;
 
 /// <summary>
-/// The data-protection key ring shared by the front ends. Keys are written rarely (one every
-/// 90 days by default) and read when a front end starts or refreshes its ring. In memory here;
-/// a deployment that wants session cookies to survive a loss of this grain's silo persists it.
+/// The data-protection key ring shared by the front ends, kept in grain storage so that session
+/// cookies stay readable after the loss of this grain's silo. Keys are written rarely (one every
+/// 90 days by default) and read when a front end starts or refreshes its ring.
 /// </summary>
-internal sealed class KeyRingGrain : Grain, IKeyRingGrain
+internal sealed class KeyRingGrain(
+    [PersistentState("keyring")] IPersistentState<KeyRingState> state) : Grain, IKeyRingGrain
 {
-    private readonly Dictionary<string, string> _elements = new(StringComparer.Ordinal);
-
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         DelayDeactivation(TimeSpan.FromDays(365));
         return Task.CompletedTask;
     }
 
-    public Task<ImmutableArray<string>> GetAllAsync() => Task.FromResult(_elements.Values.ToImmutableArray());
+    public Task<ImmutableArray<string>> GetAllAsync() => Task.FromResult(state.State.Elements.Values.ToImmutableArray());
 
-    public Task StoreAsync(string friendlyName, string xml)
+    public async Task StoreAsync(string friendlyName, string xml)
     {
-        _elements[friendlyName] = xml;
-        return Task.CompletedTask;
+        state.State.Elements[friendlyName] = xml;
+        await state.WriteStateAsync();
     }
+}
+
+/// <summary>The key ring's stored form: key XML by friendly name.</summary>
+[GenerateSerializer, Alias("sente.KeyRingState")]
+internal sealed class KeyRingState
+{
+    [Id(0)]
+    public Dictionary<string, string> Elements { get; set; } = [];
 }

@@ -1,81 +1,88 @@
 namespace Orleans.Sente.Grains;
 
 /// <summary>
-/// One session of the front ends' shared session store. Held in memory (soft state, like routes);
-/// the activation is kept for as long as the entry lives, and an expired entry reads as absent.
-/// A deployment that wants sessions to survive a silo loss gives this grain persistent storage.
+/// One session of the front ends' shared session store, kept in grain storage so that a session
+/// (a login, its CSRF token) survives the loss of a silo. Written when the session changes and,
+/// for a sliding expiry, at most once per half window: never per request or per connect. An
+/// expired entry reads as absent.
 /// </summary>
-internal sealed class SessionGrain(TimeProvider clock) : Grain, ISessionGrain
+internal sealed class SessionGrain(
+    [PersistentState("session")] IPersistentState<SessionState> state,
+    TimeProvider clock) : Grain, ISessionGrain
 {
-    private byte[]? _value;
-    private SessionExpiry? _expiry;
-    private DateTimeOffset _expiresAt;
-
-    public Task<byte[]?> GetAsync()
+    public async Task<byte[]?> GetAsync()
     {
         if (Expired())
         {
-            return Task.FromResult<byte[]?>(null);
+            return null;
         }
 
-        Slide();
-        return Task.FromResult(_value);
+        await SlideAsync(write: false);
+        return state.State.Value;
     }
 
     public Task SetAsync(byte[] value, SessionExpiry expiry)
     {
-        _value = value;
-        _expiry = expiry;
-        Slide();
-        return Task.CompletedTask;
+        state.State.Value = value;
+        state.State.Expiry = expiry;
+        return SlideAsync(write: true);
     }
 
-    public Task RefreshAsync()
-    {
-        if (!Expired())
-        {
-            Slide();
-        }
+    public Task RefreshAsync() => Expired() ? Task.CompletedTask : SlideAsync(write: false);
 
-        return Task.CompletedTask;
-    }
-
-    public Task RemoveAsync()
+    public async Task RemoveAsync()
     {
-        Clear();
-        return Task.CompletedTask;
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
     }
 
     private bool Expired()
     {
-        if (_value is not null && clock.GetUtcNow() >= _expiresAt)
+        if (state.State.Value is not null && clock.GetUtcNow() >= state.State.ExpiresAt)
         {
-            Clear();
+            state.State = new SessionState();
+            DeactivateOnIdle();
         }
 
-        return _value is null;
+        return state.State.Value is null;
     }
 
-    private void Slide()
+    private async Task SlideAsync(bool write)
     {
         var now = clock.GetUtcNow();
-        var expiresAt = _expiry?.AbsoluteUtc ?? DateTimeOffset.MaxValue;
-        if (_expiry?.Sliding is { } sliding && now + sliding < expiresAt)
+        var expiry = state.State.Expiry;
+        var expiresAt = expiry?.AbsoluteUtc ?? DateTimeOffset.MaxValue;
+        if (expiry?.Sliding is { } sliding && now + sliding < expiresAt)
         {
             expiresAt = now + sliding;
+
+            // Persist a sliding expiry only once it has moved by half a window, so that a
+            // session in use costs one write per half window at most.
+            write |= expiresAt - state.State.ExpiresAt > sliding / 2;
         }
 
-        _expiresAt = expiresAt;
+        state.State.ExpiresAt = expiresAt;
+        if (write)
+        {
+            await state.WriteStateAsync();
+        }
 
-        // Keep the activation (and so the entry) alive until it expires, at most a year.
+        // Keep the activation alive until the entry expires, at most a year.
         var keep = expiresAt == DateTimeOffset.MaxValue ? TimeSpan.FromDays(365) : expiresAt - now;
         DelayDeactivation(keep > TimeSpan.FromDays(365) ? TimeSpan.FromDays(365) : keep);
     }
+}
 
-    private void Clear()
-    {
-        _value = null;
-        _expiry = null;
-        DeactivateOnIdle();
-    }
+/// <summary>A session's stored form.</summary>
+[GenerateSerializer, Alias("sente.SessionState")]
+internal sealed class SessionState
+{
+    [Id(0)]
+    public byte[]? Value { get; set; }
+
+    [Id(1)]
+    public SessionExpiry? Expiry { get; set; }
+
+    [Id(2)]
+    public DateTimeOffset ExpiresAt { get; set; }
 }
