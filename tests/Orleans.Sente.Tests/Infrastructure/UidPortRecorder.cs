@@ -8,9 +8,9 @@ internal sealed class UidPortRecorder
 {
     private readonly Channel<string> _events = Channel.CreateUnbounded<string>();
 
-    /// <summary>Registers the two handlers; each records "open uid client-id" or "close uid".</summary>
+    /// <summary>Registers the two handlers; they record "open uid user-id client-id" and "close uid user-id".</summary>
     public SenteRouteBuilder Map(SenteRouteBuilder sente) => sente
-        .On("chsk/uidport-open", context => Record($"open {context.Data.AsString() ?? ":sente/nil-uid"} {context.UserId ?? ":sente/nil-uid"}"))
+        .On("chsk/uidport-open", context => Record($"open {context.Data.AsString() ?? ":sente/nil-uid"} {context.UserId ?? ":sente/nil-uid"} {context.ClientId}"))
         .On("chsk/uidport-close", context => Record($"close {context.Data.AsString() ?? ":sente/nil-uid"} {context.UserId ?? ":sente/nil-uid"}"));
 
     /// <summary>The next recorded event about <paramref name="uid"/>, skipping other users', or a timeout.</summary>
@@ -26,20 +26,6 @@ internal sealed class UidPortRecorder
             }
 
             // Another test's user: keep it for nobody (tests use unique user-ids).
-        }
-    }
-
-    /// <summary>True when no event about <paramref name="uid"/> arrives within <paramref name="window"/>.</summary>
-    public async Task<bool> QuietAsync(string uid, TimeSpan window)
-    {
-        try
-        {
-            await NextAsync(uid, window);
-            return false;
-        }
-        catch (OperationCanceledException)
-        {
-            return true;
         }
     }
 
