@@ -18,7 +18,10 @@ internal static class BenchRunner
         var context = new SystemContext(layout, DefaultReadyTimeout);
         var systems = SystemCatalog.Select(options.Systems);
         var plan = ScenarioCatalog.Build(options)
-            .SelectMany(spec => systems.Where(s => spec.Kind != ScenarioKind.Kill || s.SupportsKill).Select(system => (spec, system)))
+            .SelectMany(spec => systems
+                .Where(s => spec.Kind != ScenarioKind.Kill || s.SupportsKill)
+                .Where(s => !options.Smoke || spec.Kind == ScenarioKind.Load || !s.SmokeLoadOnly)
+                .Select(system => (spec, system)))
             .ToArray();
         var started = DateTimeOffset.UtcNow;
         AnsiConsole.MarkupLineInterpolated($"Open-files limit for every process: {Processes.FileLimits.Current():N0}");

@@ -27,5 +27,11 @@ internal interface ISystemUnderTest
     /// <summary>True when the system has a process whose loss its clients can survive (scenario S5).</summary>
     bool SupportsKill { get; }
 
+    /// <summary>
+    /// True for a variant that differs from another system only in how pushes are sent: <c>--smoke</c>
+    /// runs only its load scenarios, so the smoke of every system stays short.
+    /// </summary>
+    bool SmokeLoadOnly => false;
+
     Task<SystemDeployment> StartAsync(SystemContext context, CancellationToken ct);
 }

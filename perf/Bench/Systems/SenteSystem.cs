@@ -43,36 +43,53 @@ internal sealed class SenteSystem(bool flush) : ISystemUnderTest
 
     public bool SupportsKill => true;
 
+    /// <summary>The flushed variant's idle and kill behaviour is the batched one's.</summary>
+    public bool SmokeLoadOnly => flush;
+
     public static int FrontEndsFor(int clients) => Math.Max(MinFrontEnds, (clients + ClientsPerFrontEnd - 1) / ClientsPerFrontEnd);
 
     public async Task<SystemDeployment> StartAsync(SystemContext context, CancellationToken ct)
     {
         var processes = new List<ManagedProcess>();
+
+        // Processes start in parallel: each is recorded as soon as it is up, so a failed start
+        // of one still stops the others.
+        async Task<(ManagedProcess Process, int[] Ports)> Tracked(Task<(ManagedProcess Process, int[] Ports)> starting)
+        {
+            var started = await starting;
+            lock (processes)
+            {
+                processes.Add(started.Process);
+            }
+
+            return started;
+        }
+
         try
         {
             var siloDll = context.Layout.Dll("perf/Systems/SenteSilo", SiloAssembly);
             var probe = "--Bench:ProbeTimeout=" + ProbeTimeout.ToString("c", CultureInfo.InvariantCulture);
-            var (primary, primaryPorts) = await StartOnFreePortsAsync(context, "silo A", siloDll, 3, p =>
-                ["--urls", SystemContext.HttpUrl(p[0]), "--Sente:Cluster:Mode=Localhost", $"--Sente:Silo:SiloPort={p[1]}", $"--Sente:Silo:GatewayPort={p[2]}", probe], ct);
-            processes.Add(primary);
-            var (secondary, secondaryPorts) = await StartOnFreePortsAsync(context, "silo B", siloDll, 3, p =>
-                ["--urls", SystemContext.HttpUrl(p[0]), "--Sente:Cluster:Mode=Localhost", $"--Sente:Silo:SiloPort={p[1]}", $"--Sente:Silo:GatewayPort={p[2]}",
-                 $"--Sente:Silo:PrimarySiloPort={primaryPorts[1]}", probe], ct);
-            processes.Add(secondary);
+            // Both silos start at once: the secondary keeps trying to join until the primary listens.
+            var primarySiloPort = FreePorts.Next();
+            var silos = await Task.WhenAll(
+                Tracked(StartOnFreePortsAsync(context, "silo A", siloDll, 2, p =>
+                    ["--urls", SystemContext.HttpUrl(p[0]), "--Sente:Cluster:Mode=Localhost", $"--Sente:Silo:SiloPort={primarySiloPort}", $"--Sente:Silo:GatewayPort={p[1]}", probe], ct)),
+                Tracked(StartOnFreePortsAsync(context, "silo B", siloDll, 3, p =>
+                    ["--urls", SystemContext.HttpUrl(p[0]), "--Sente:Cluster:Mode=Localhost", $"--Sente:Silo:SiloPort={p[1]}", $"--Sente:Silo:GatewayPort={p[2]}",
+                     $"--Sente:Silo:PrimarySiloPort={primarySiloPort}", probe], ct)));
+            var secondary = silos[1].Process;
 
-            var gateways = $"{primaryPorts[2]},{secondaryPorts[2]}";
+            var gateways = $"{silos[0].Ports[1]},{silos[1].Ports[2]}";
             var frontEndDll = context.Layout.Dll("perf/Systems/SenteFrontEnd", FrontEndAssembly);
-            var frontEnds = await Task.WhenAll(Enumerable.Range(1, FrontEndsFor(context.Clients)).Select(i => StartOnFreePortsAsync(
+            var frontEndsStarting = Task.WhenAll(Enumerable.Range(1, FrontEndsFor(context.Clients)).Select(i => Tracked(StartOnFreePortsAsync(
                 context, "front end " + i.ToString(CultureInfo.InvariantCulture), frontEndDll, 1,
-                p => ["--urls", SystemContext.HttpUrl(p[0]), "--Sente:Cluster:Mode=Client", $"--Sente:Cluster:GatewayPorts={gateways}"], ct)));
-            processes.AddRange(frontEnds.Select(f => f.Process));
-
-            var (pushGateway, gatewayPorts) = await StartOnFreePortsAsync(context, "push gateway",
+                p => ["--urls", SystemContext.HttpUrl(p[0]), "--Sente:Cluster:Mode=Client", $"--Sente:Cluster:GatewayPorts={gateways}"], ct))));
+            var gatewayStarting = Tracked(StartOnFreePortsAsync(context, "push gateway",
                 context.Layout.Dll("perf/Systems/SentePushGateway", GatewayAssembly), 1,
-                p => ["--urls", SystemContext.HttpUrl(p[0]), "--gateways", gateways, "--flush", flush ? "true" : "false"], ct);
-            processes.Add(pushGateway);
-            var ports = frontEnds.Select(f => f.Ports[0]).ToArray();
-            var gatewayPort = gatewayPorts[0];
+                p => ["--urls", SystemContext.HttpUrl(p[0]), "--gateways", gateways, "--flush", flush ? "true" : "false"], ct));
+            await Task.WhenAll(frontEndsStarting, gatewayStarting);
+            var ports = (await frontEndsStarting).Select(f => f.Ports[0]).ToArray();
+            var gatewayPort = (await gatewayStarting).Ports[0];
 
             return new SystemDeployment(
                 processes,
