@@ -35,7 +35,19 @@ internal sealed partial class UserGrain
             return false;
         }
 
-        await Inbox.KeepAsync(@event, options.Flush);
+        try
+        {
+            await Inbox.KeepAsync(@event, options.Flush);
+        }
+        catch (Exception e)
+        {
+            // Storage is out of reach: the caller asked for durability and is told it failed;
+            // live pushes never touch storage and go on.
+            Metrics.Dropped("inbox-unavailable");
+            LogInboxUnavailable(logger, UserId, e);
+            throw;
+        }
+
         LogKeptInInbox(logger, UserId);
         return true;
     }
@@ -90,6 +102,9 @@ internal sealed partial class UserGrain
             LogInboxFailed(logger, UserId, e);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "User {UserId} is offline and the inbox could not keep a durable push")]
+    private static partial void LogInboxUnavailable(ILogger logger, string? userId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "User {UserId} is offline; kept a durable push in the inbox")]
     private static partial void LogKeptInInbox(ILogger logger, string? userId);

@@ -1,8 +1,8 @@
+using Orleans.Sente.Hosting;
 using Orleans.Sente.Silo;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddSenteSilo();
-
-var app = builder.Build();
-app.MapSenteSilo();
-app.Run();
+return SenteStartup.Run(
+    "Orleans.Sente silo",
+    WebApplication.CreateBuilder(args),
+    builder => builder.AddSenteSilo(),
+    app => app.MapSenteSilo());

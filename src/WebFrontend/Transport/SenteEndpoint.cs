@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Sente.Protocol;
@@ -21,6 +22,7 @@ internal sealed partial class SenteEndpoint(
     SenteMetrics metrics,
     SenteRequestChecks checks,
     AjaxEndpoint ajax,
+    IHostApplicationLifetime lifetime,
     IServiceProvider services,
     ILogger<SenteEndpoint> logger)
 {
@@ -30,6 +32,14 @@ internal sealed partial class SenteEndpoint(
 
     public async Task HandleAsync(HttpContext context)
     {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Stopping: its sockets are being closed with 1012; a client reconnecting at once
+            // must land elsewhere (a load balancer retries another front end on 503).
+            await RejectAsync(context, StatusCodes.Status503ServiceUnavailable, "stopping", "Service restarting: reconnect.");
+            return;
+        }
+
         var query = context.Request.Query;
         var post = HttpMethods.IsPost(context.Request.Method);
         IFormCollection? form = null;

@@ -11,14 +11,25 @@ namespace Orleans.Sente.Deployment.Tests.Infrastructure;
 public sealed class AzuriteFixture : IAsyncLifetime
 {
     public const string EnvironmentVariable = "SENTE_TEST_AZURE_STORAGE";
-    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    /// <summary>Azurite's well-known development account key.</summary>
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private Process? _process;
 
     public string ConnectionString { get; private set; } = "";
 
+    private bool _own;
+
+    /// <summary>An Azurite of the caller's own, whatever the environment says: for tests that stop it.</summary>
+    public static async Task<AzuriteFixture> StartOwnAsync()
+    {
+        var azurite = new AzuriteFixture { _own = true };
+        await azurite.InitializeAsync();
+        return azurite;
+    }
+
     public async Task InitializeAsync()
     {
-        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } given)
+        if (!_own && Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } given)
         {
             ConnectionString = given;
             return;
@@ -30,7 +41,21 @@ public sealed class AzuriteFixture : IAsyncLifetime
             throw new InvalidOperationException($"Azurite is not installed ({script} missing): run scripts/install.sh (npm ci in tools/).");
         }
 
-        int blob = FreePort.Next(), queue = FreePort.Next(), table = FreePort.Next();
+        await StartProcessAsync(script, _ports ??= (FreePort.Next(), FreePort.Next(), FreePort.Next()));
+    }
+
+    private (int Blob, int Queue, int Table)? _ports;
+
+    /// <summary>Starts Azurite again, empty, on the same ports (after <see cref="DisposeAsync"/>).</summary>
+    public async Task RestartAsync()
+    {
+        await DisposeAsync();
+        await StartProcessAsync(Path.Combine(Repo.Root, "tools", "node_modules", "azurite", "dist", "src", "azurite.js"), _ports!.Value);
+    }
+
+    private async Task StartProcessAsync(string script, (int Blob, int Queue, int Table) ports)
+    {
+        var (blob, queue, table) = ports;
         var workDir = Directory.CreateTempSubdirectory("sente-azurite-").FullName;
         var start = new ProcessStartInfo("node")
         {
@@ -66,6 +91,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
 
         _process?.Dispose();
+        _process = null;
     }
 
     private async Task WaitListeningAsync(int port)
