@@ -16,6 +16,13 @@ public interface IFrontEndObserver : IGrainObserver
     [OneWay, Alias("Deliver")]
     Task DeliverAsync(Delivery delivery);
 
+    /// <summary>
+    /// Writes several pushes, in order: what one silo's user grains sent this front end while its
+    /// previous message was on the way, carried in one message.
+    /// </summary>
+    [OneWay, Alias("DeliverMany")]
+    Task DeliverManyAsync(ImmutableArray<Delivery> deliveries);
+
     /// <summary>Writes one push to every connection of this front end.</summary>
     [OneWay, Alias("Broadcast")]
     Task BroadcastAsync(SenteEvent @event, bool flush);

@@ -24,6 +24,7 @@ public static class SenteSiloBuilderExtensions
         silo.AddIncomingGrainCallFilter<SenteGrainCallMetricsFilter>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<FrontEndDirectory>();
+        silo.Services.AddSingleton<FrontEndOutbox>();
         silo.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<FrontEndDirectory>());
         return silo;
     }

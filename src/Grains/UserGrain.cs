@@ -25,6 +25,7 @@ namespace Orleans.Sente.Grains;
 [RandomPlacement]
 internal sealed partial class UserGrain(
     FrontEndDirectory directory,
+    FrontEndOutbox outbox,
     IOptions<SenteGrainOptions> options,
     TimeProvider clock,
     ILogger<UserGrain> logger) : Grain, IUserGrain
@@ -79,7 +80,7 @@ internal sealed partial class UserGrain(
         {
             foreach (var target in byFrontEnd.Values)
             {
-                target.FrontEnd.DeliverAsync(new Delivery(target.Connections.ToImmutable(), @event, flush, target.Sequences.ToImmutable(), _epoch)).Ignore();
+                outbox.Send(target.FrontEnd, new Delivery(target.Connections.ToImmutable(), @event, flush, target.Sequences.ToImmutable(), _epoch));
             }
         }
     }
@@ -183,7 +184,7 @@ internal sealed partial class UserGrain(
     private void Send(ClientRoute route, ClientSlot slot, SenteEvent @event, bool flush)
     {
         Remember(route, slot, @event);
-        route.FrontEnd.DeliverAsync(new Delivery([route.ConnectionId], @event, flush, [slot.NextSequence++], _epoch)).Ignore();
+        outbox.Send(route.FrontEnd, new Delivery([route.ConnectionId], @event, flush, [slot.NextSequence++], _epoch));
     }
 
     /// <summary>The route to deliver to now, or null when the client is parked (its front end may have gone).</summary>

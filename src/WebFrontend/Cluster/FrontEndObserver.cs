@@ -38,6 +38,16 @@ internal sealed class FrontEndObserver(
         return Task.CompletedTask;
     }
 
+    public Task DeliverManyAsync(ImmutableArray<Delivery> deliveries)
+    {
+        foreach (var delivery in deliveries)
+        {
+            DeliverAsync(delivery);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task BroadcastAsync(SenteEvent @event, bool flush)
     {
         var packed = new PackedEvent(@event);
