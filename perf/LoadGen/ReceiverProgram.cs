@@ -13,6 +13,9 @@ internal static class ReceiverProgram
     private const int ConnectAttempts = 3;
     private const int ReconnectAttempts = 40;
 
+    /// <summary>A dropped receiver socket waits this much longer before each further attempt.</summary>
+    private static readonly TimeSpan ReconnectBackoffStep = TimeSpan.FromMilliseconds(100);
+
     public static async Task<int> RunAsync(ArgMap args)
     {
         var options = ReceiverOptions.From(args);
@@ -83,7 +86,7 @@ internal static class ReceiverProgram
                 }
                 catch (Exception) when (attempt < ConnectAttempts && !ct.IsCancellationRequested)
                 {
-                    await Task.Delay(100 * attempt, ct);
+                    await Task.Delay(ReconnectBackoffStep * attempt, ct);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -130,7 +130,7 @@ public sealed class DurableInboxTests(AzuriteFixture azurite)
             }
 
             Assert.True(DateTime.UtcNow < deadline, "last-seen was not written within the bound");
-            await Task.Delay(100);
+            await Task.Delay(Timeouts.Poll);
         }
     }
 

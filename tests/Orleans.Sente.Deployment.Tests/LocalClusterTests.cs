@@ -23,6 +23,9 @@ public sealed partial class LocalClusterTests(ITestOutputHelper output)
     private const int Users = 4;
     private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(10);
 
+    /// <summary>The load during the failover: a push to every user this often (the workload, not a wait).</summary>
+    private static readonly TimeSpan PushInterval = TimeSpan.FromMilliseconds(200);
+
     [Fact]
     public async Task Pushes_reach_every_client_through_nginx_and_keep_reaching_them_after_a_silo_and_a_front_end_stop()
     {
@@ -136,7 +139,7 @@ public sealed partial class LocalClusterTests(ITestOutputHelper output)
                     // The silo that held the grain is going (the next round finds it re-activated),
                     // or the test has what it needs and stopped pushing.
                 }
-            }).Append(Task.Delay(200, stop).ContinueWith(_ => { }, TaskScheduler.Default)));
+            }).Append(Task.Delay(PushInterval, stop).ContinueWith(_ => { }, TaskScheduler.Default)));
         }
     }
 

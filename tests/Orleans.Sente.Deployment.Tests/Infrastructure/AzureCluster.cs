@@ -126,7 +126,7 @@ internal sealed class AzureCluster(string connectionString, SenteGrainStorageKin
                 throw new TimeoutException($"{baseUri} was not ready within {Timeouts.Start.TotalSeconds} s.");
             }
 
-            await Task.Delay(200);
+            await Task.Delay(Timeouts.Poll);
         }
     }
 

@@ -113,7 +113,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
             catch (Exception e) when (e is SocketException or TimeoutException && DateTime.UtcNow < deadline)
             {
                 // Azurite is still starting; try again until the deadline.
-                await Task.Delay(100);
+                await Task.Delay(Timeouts.Poll);
             }
         }
     }
