@@ -17,8 +17,10 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 if [ -f tools/package.json ]; then
-  echo "== npm ci (tools)"
-  (cd tools && npm ci --no-audit --no-fund --loglevel=error)
+  if [ ! -d tools/node_modules/azurite ] || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
+    echo "== npm ci (tools)"
+    (cd tools && npm ci --no-audit --no-fund --loglevel=error)
+  fi
 fi
 
 echo "== dotnet restore"

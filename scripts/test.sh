@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test of the project: the .NET suites (protocol, cluster and front-end tests on
 # real sockets, benchmark smoke) and the JS client's unit tests. Prints one closing line
-# "N passed, N failed". Services the tests need are started by the tests themselves or by
-# scripts/services.sh, which this script calls.
+# "N passed, N failed". It installs what the tests need (scripts/install.sh: Chromium, Redis,
+# nginx, Azurite; skipped when present), and starts the services they use (scripts/services.sh).
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+
+# A fresh machine needs its packages first; on a prepared one this only checks and restores.
+bash scripts/install.sh || { echo "could not install what the tests need"; exit 1; }
 
 log="$(mktemp -d)"
 trap 'rm -rf "$log"' EXIT
