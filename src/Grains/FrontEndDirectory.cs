@@ -9,7 +9,7 @@ namespace Orleans.Sente.Grains;
 /// have gone. Refreshed every couple of seconds by one loop per silo, so that user grains can
 /// drop routes through a dead front end without asking anyone.
 /// </summary>
-internal sealed partial class FrontEndDirectory(IGrainFactory grains, ILogger<FrontEndDirectory> logger) : BackgroundService
+internal sealed partial class FrontEndDirectory(IGrainFactory grains, FrontEndOutbox outbox, ILogger<FrontEndDirectory> logger) : BackgroundService
 {
     internal static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan SettlePoll = TimeSpan.FromMilliseconds(250);
@@ -46,6 +46,7 @@ internal sealed partial class FrontEndDirectory(IGrainFactory grains, ILogger<Fr
             {
                 var gone = await grains.GetFrontEndRegistry().GetGoneAsync();
                 _gone = gone.ToImmutableHashSet(StringComparer.Ordinal);
+                outbox.Forget(gone);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -15,15 +15,24 @@ internal sealed class FrontEndOutbox
     /// <summary>Most deliveries in one message, so that one message stays a reasonable size.</summary>
     internal const int MaxBatch = 256;
 
-    private readonly ConcurrentDictionary<IFrontEndObserver, Lane> _lanes = new();
+    private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
 
-    public void Send(IFrontEndObserver frontEnd, Delivery delivery)
+    public void Send(string frontEndId, IFrontEndObserver frontEnd, Delivery delivery)
     {
-        var lane = _lanes.GetOrAdd(frontEnd, static f => new Lane(f));
+        var lane = _lanes.GetOrAdd(frontEndId, static (_, f) => new Lane(f), frontEnd);
         lane.Queue.Enqueue(delivery);
         if (Interlocked.CompareExchange(ref lane.Scheduled, 1, 0) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static l => l.Flush(), lane, preferLocal: false);
+        }
+    }
+
+    /// <summary>Drops the lanes of front ends that have left the cluster.</summary>
+    public void Forget(IEnumerable<string> goneFrontEndIds)
+    {
+        foreach (var id in goneFrontEndIds)
+        {
+            _lanes.TryRemove(id, out _);
         }
     }
 

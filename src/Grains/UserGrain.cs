@@ -78,9 +78,9 @@ internal sealed partial class UserGrain(
 
         if (byFrontEnd is not null)
         {
-            foreach (var target in byFrontEnd.Values)
+            foreach (var (frontEndId, target) in byFrontEnd)
             {
-                outbox.Send(target.FrontEnd, new Delivery(target.Connections.ToImmutable(), @event, flush, target.Sequences.ToImmutable(), _epoch));
+                outbox.Send(frontEndId, target.FrontEnd, new Delivery(target.Connections.ToImmutable(), @event, flush, target.Sequences.ToImmutable(), _epoch));
             }
         }
     }
@@ -184,7 +184,7 @@ internal sealed partial class UserGrain(
     private void Send(ClientRoute route, ClientSlot slot, SenteEvent @event, bool flush)
     {
         Remember(route, slot, @event);
-        outbox.Send(route.FrontEnd, new Delivery([route.ConnectionId], @event, flush, [slot.NextSequence++], _epoch));
+        outbox.Send(route.FrontEndId, route.FrontEnd, new Delivery([route.ConnectionId], @event, flush, [slot.NextSequence++], _epoch));
     }
 
     /// <summary>The route to deliver to now, or null when the client is parked (its front end may have gone).</summary>
