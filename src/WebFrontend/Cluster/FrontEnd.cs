@@ -62,6 +62,25 @@ internal sealed partial class FrontEnd(
         }
     }
 
+    /// <summary>
+    /// Tells the client's grain that one of its connections here ended (retried while a silo
+    /// moves its grains); runs in the background, so a closing socket never waits on it.
+    /// </summary>
+    public void Forget(SenteConnection connection) => ForgetAsync(connection).Ignore();
+
+    private async Task ForgetAsync(SenteConnection connection)
+    {
+        try
+        {
+            var client = grains.GetClientGrain(connection.UserId, connection.ClientId);
+            await GrainRetry.RunAsync(() => client.DisconnectAsync(Id, connection.Id), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LogForgetFailed(logger, e, connection.Id);
+        }
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         foreach (var connection in connections.All)
@@ -80,6 +99,9 @@ internal sealed partial class FrontEnd(
 
         await base.StopAsync(cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the cluster that connection {ConnectionId} closed")]
+    private static partial void LogForgetFailed(ILogger logger, Exception exception, long connectionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Front end {FrontEndId} registered with the cluster")]
     private static partial void LogRegistered(ILogger logger, string frontEndId);

@@ -28,10 +28,17 @@ public sealed class SenteHandlers
 }
 
 /// <summary>Runs the handler of each event, isolating the connection from handler failures.</summary>
-internal sealed partial class EventDispatcher(SenteHandlers handlers, ILogger<EventDispatcher> logger)
+internal sealed partial class EventDispatcher(SenteHandlers handlers, SenteMetrics metrics, ILogger<EventDispatcher> logger)
 {
     public async Task DispatchAsync(SenteEventContext context)
     {
+        if (context.EventId == Envelope.BadEvent)
+        {
+            // Whatever the transport, an invalid event is counted and logged once, here.
+            metrics.Rejected("bad-event");
+            LogBadEvent(logger, context.ClientId, context.Data.ToString());
+        }
+
         if (handlers.Find(context.EventId) is not { } handler)
         {
             if (context.EventId.Namespace != "chsk")
@@ -51,6 +58,9 @@ internal sealed partial class EventDispatcher(SenteHandlers handlers, ILogger<Ev
             LogHandlerFailed(logger, e, context.EventId.ToString(), context.UserId, context.ClientId);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Client {ClientId} sent an invalid event: {Raw}")]
+    private static partial void LogBadEvent(ILogger logger, string clientId, string? raw);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "No handler for {EventId} from client {ClientId} of user {UserId}")]
     private static partial void LogUnhandled(ILogger logger, string eventId, string? userId, string clientId);

@@ -249,12 +249,7 @@ internal sealed partial class AjaxConnection : SenteConnection
     }
 
     /// <summary>Packs a value that is not a push (handshake, control bodies).</summary>
-    public byte[] Pack(EdnValue value)
-    {
-        var buffer = new ArrayBufferWriter<byte>(64);
-        Packer.Pack(value, buffer);
-        return buffer.WrittenSpan.ToArray();
-    }
+    public byte[] Pack(EdnValue value) => Packer.PackToArray(value);
 
     /// <summary>Marks the session idle from now (after a handshake answered without a poll).</summary>
     public void Touch()
@@ -295,24 +290,7 @@ internal sealed partial class AjaxConnection : SenteConnection
         var poll = _poll!;
         _poll = null;
         _idleSince = Stopwatch.GetTimestamp();
-        byte[] frame;
-        if (_pending.Count == 1)
-        {
-            frame = _pending[0].SingleBatchFrame(PackerIndex, Packer);
-        }
-        else
-        {
-            var events = new ReadOnlyMemory<byte>[_pending.Count];
-            for (var i = 0; i < _pending.Count; i++)
-            {
-                events[i] = _pending[i].EventBytes(PackerIndex, Packer);
-            }
-
-            var buffer = new ArrayBufferWriter<byte>(256);
-            Packer.WriteBatch(events, buffer);
-            frame = buffer.WrittenSpan.ToArray();
-        }
-
+        var frame = PackedEvent.BatchFrame(_pending, PackerIndex, Packer);
         _metrics.Delivered(_pending.Count);
         _pending.Clear();
         return (poll, frame);

@@ -96,16 +96,10 @@ internal sealed partial class AjaxEndpoint(
 
         metrics.Received();
         var @event = message.Event;
-        if (@event.Id == Envelope.BadEvent)
-        {
-            metrics.Rejected("bad-event");
-            LogBadEvent(logger, clientId, @event.Data?.ToString());
-        }
-
         if (!message.WantsReply)
         {
             // Sente answers at once and runs the handler after.
-            await AnswerAsync(context, packer, Pack(packer, Envelope.DummyCb200Frame));
+            await AnswerAsync(context, packer, packer.PackToArray(Envelope.DummyCb200Frame));
             await context.Response.CompleteAsync();
             await dispatcher.DispatchAsync(Context(userId, clientId, @event, null));
             return;
@@ -128,7 +122,7 @@ internal sealed partial class AjaxEndpoint(
             answer = Envelope.TimeoutFrame;
         }
 
-        await AnswerAsync(context, packer, Pack(packer, answer));
+        await AnswerAsync(context, packer, packer.PackToArray(answer));
 
         // The handler may outlive the request (a reply after the timeout goes nowhere); its failures
         // are logged by the dispatcher.
@@ -143,28 +137,8 @@ internal sealed partial class AjaxEndpoint(
         sessions.Remove(session);
         if (expired)
         {
-            DisconnectAsync(session).Ignore();
+            frontEnd.Forget(session);
         }
-    }
-
-    private async Task DisconnectAsync(AjaxConnection session)
-    {
-        try
-        {
-            var client = grains.GetClientGrain(session.UserId, session.ClientId);
-            await GrainRetry.RunAsync(() => client.DisconnectAsync(frontEnd.Id, session.Id), CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            LogForgetFailed(logger, e, session.Id);
-        }
-    }
-
-    private static byte[] Pack(ISentePacker packer, EdnValue value)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
-        packer.Pack(value, buffer);
-        return buffer.WrittenSpan.ToArray();
     }
 
     private static async Task AnswerAsync(HttpContext context, ISentePacker packer, byte[]? body)
@@ -187,12 +161,6 @@ internal sealed partial class AjaxEndpoint(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped an unreadable Ajax POST from client {ClientId}: {Problem}")]
     private static partial void LogBadPost(ILogger logger, string clientId, string problem);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Client {ClientId} sent an invalid event: {Raw}")]
-    private static partial void LogBadEvent(ILogger logger, string clientId, string? raw);
-
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not register Ajax client {ClientId} with the cluster")]
     private static partial void LogClusterUnavailable(ILogger logger, Exception exception, string clientId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the cluster that Ajax session {ConnectionId} ended")]
-    private static partial void LogForgetFailed(ILogger logger, Exception exception, long connectionId);
 }

@@ -22,9 +22,7 @@ internal sealed class PackedEvent(SenteEvent @event)
         var bytes = Volatile.Read(ref _eventBytes[packerIndex]);
         if (bytes is null)
         {
-            var buffer = new System.Buffers.ArrayBufferWriter<byte>(128);
-            packer.Pack(Event.ToVector(), buffer);
-            bytes = buffer.WrittenSpan.ToArray();
+            bytes = packer.PackToArray(Event.ToVector());
             Interlocked.CompareExchange(ref _eventBytes[packerIndex], bytes, null);
         }
 
@@ -44,5 +42,27 @@ internal sealed class PackedEvent(SenteEvent @event)
         }
 
         return frame;
+    }
+
+    /// <summary>
+    /// The push frame <c>[[ev ...] nil]</c> of a connection's pending pushes: the cached
+    /// one-event frame when there is one push, else the batch around each push's cached bytes.
+    /// </summary>
+    public static byte[] BatchFrame(IReadOnlyList<PackedEvent> batch, int packerIndex, ISentePacker packer)
+    {
+        if (batch.Count == 1)
+        {
+            return batch[0].SingleBatchFrame(packerIndex, packer);
+        }
+
+        var events = new ReadOnlyMemory<byte>[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            events[i] = batch[i].EventBytes(packerIndex, packer);
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        packer.WriteBatch(events, buffer);
+        return buffer.WrittenSpan.ToArray();
     }
 }

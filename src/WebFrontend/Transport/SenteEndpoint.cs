@@ -160,7 +160,7 @@ internal sealed partial class SenteEndpoint(
         {
             connections.Remove(connection);
             metrics.Closed(SenteTransport.WebSocket);
-            ForgetAsync(client, connection.Id).Ignore();
+            frontEnd.Forget(connection);
         }
     }
 
@@ -199,18 +199,6 @@ internal sealed partial class SenteEndpoint(
         return null;
     }
 
-    private async Task ForgetAsync(IClientGrain client, long connectionId)
-    {
-        try
-        {
-            await GrainRetry.RunAsync(() => client.DisconnectAsync(frontEnd.Id, connectionId), CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            LogForgetFailed(logger, e, connectionId);
-        }
-    }
-
     private Task OnMessageAsync(WebSocketConnection connection, ClientMessage message)
     {
         var @event = message.Event;
@@ -227,12 +215,6 @@ internal sealed partial class SenteEndpoint(
         {
             var callbackId = message.CallbackId;
             reply = value => connection.SendValue(Envelope.ReplyFrame(value, callbackId));
-        }
-
-        if (@event.Id == Envelope.BadEvent)
-        {
-            metrics.Rejected("bad-event");
-            LogBadEvent(logger, connection.ClientId, @event.Data?.ToString());
         }
 
         var context = new SenteEventContext(
@@ -261,12 +243,6 @@ internal sealed partial class SenteEndpoint(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a Sente request with {Status}: {Reason} (from {Remote})")]
     private static partial void LogRejected(ILogger logger, int status, string reason, string? remote);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Client {ClientId} sent an invalid event: {Raw}")]
-    private static partial void LogBadEvent(ILogger logger, string clientId, string? raw);
-
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not register client {ClientId} with the cluster")]
     private static partial void LogClusterUnavailable(ILogger logger, Exception exception, string clientId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the cluster that connection {ConnectionId} closed")]
-    private static partial void LogForgetFailed(ILogger logger, Exception exception, long connectionId);
 }

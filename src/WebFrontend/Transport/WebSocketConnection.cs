@@ -94,10 +94,7 @@ internal sealed partial class WebSocketConnection : SenteConnection
             return;
         }
 
-        var frame = batch.Count == 1
-            ? batch[0].SingleBatchFrame(PackerIndex, Packer)
-            : BatchFrame(batch);
-        if (Send(frame))
+        if (Send(PackedEvent.BatchFrame(batch, PackerIndex, Packer)))
         {
             _metrics.Delivered(batch.Count);
         }
@@ -108,12 +105,7 @@ internal sealed partial class WebSocketConnection : SenteConnection
     }
 
     /// <summary>Queues a frame that is not a push (handshake, reply, ping).</summary>
-    public bool SendValue(EdnValue value)
-    {
-        var buffer = new ArrayBufferWriter<byte>(64);
-        Packer.Pack(value, buffer);
-        return Send(buffer.WrittenSpan.ToArray());
-    }
+    public bool SendValue(EdnValue value) => Send(Packer.PackToArray(value));
 
     /// <summary>Sends the keep-alive ping, once per silence.</summary>
     public void Ping(long now)
@@ -177,19 +169,6 @@ internal sealed partial class WebSocketConnection : SenteConnection
         }
 
         return false;
-    }
-
-    private byte[] BatchFrame(List<PackedEvent> batch)
-    {
-        var events = new ReadOnlyMemory<byte>[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
-        {
-            events[i] = batch[i].EventBytes(PackerIndex, Packer);
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(256);
-        Packer.WriteBatch(events, buffer);
-        return buffer.WrittenSpan.ToArray();
     }
 
     private async Task SendLoopAsync()
