@@ -3,8 +3,10 @@ using Orleans.Sente.Protocol;
 namespace Orleans.Sente;
 
 /// <summary>
-/// One client (one browser tab) of one user: holds its socket's front-end routing. Keyed by
-/// <see cref="SenteKeys.ClientKey"/>, so a client-id presented by two users names two grains.
+/// One client (one browser tab) of one user, addressable on its own: a push to this tab only,
+/// its socket's front-end routing (kept by the user grain, which front ends attach connections
+/// to). Keyed by <see cref="SenteKeys.ClientKey"/>, so a client-id presented by two users names
+/// two grains.
 /// </summary>
 [Alias("sente.IClientGrain")]
 public interface IClientGrain : IGrainWithStringKey

@@ -25,9 +25,17 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("GetClientIds")]
     Task<ImmutableArray<string>> GetClientIdsAsync();
 
-    /// <summary>Records a client's current route (called by its client grain).</summary>
+    /// <summary>
+    /// Records a client's current route (called by the front end that holds the connection). The
+    /// newest connection owns the client: an older one is closed. Returns whether the client was
+    /// connected (somewhere) before this call.
+    /// </summary>
     [Alias("Attach")]
-    Task AttachAsync(ClientRoute route);
+    Task<bool> AttachAsync(ClientRoute route);
+
+    /// <summary>A client's route now, or null when it is not connected.</summary>
+    [Alias("GetClientRoute")]
+    Task<ClientRoute?> GetClientRouteAsync(string clientId);
 
     /// <summary>Forgets a client, if its route is still the given connection.</summary>
     [Alias("Detach")]

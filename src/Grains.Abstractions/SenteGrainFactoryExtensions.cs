@@ -19,6 +19,10 @@ public static class SenteGrainFactoryExtensions
     public static IUserGrain GetUsersWithoutUidGrain(this IGrainFactory grains) =>
         grains.GetGrain<IUserGrain>(SenteKeys.NilUserKey);
 
+    /// <summary>The grain of a user-id as a front end resolved it: null is nil-uid (<see cref="GetUsersWithoutUidGrain"/>).</summary>
+    public static IUserGrain GetUserGrainOrNil(this IGrainFactory grains, string? userId) =>
+        grains.GetGrain<IUserGrain>(SenteKeys.UserKey(userId));
+
     /// <summary>The grain of one client of one user.</summary>
     public static IClientGrain GetClientGrain(this IGrainFactory grains, string? userId, string clientId) =>
         grains.GetGrain<IClientGrain>(SenteKeys.ClientKey(userId, clientId));

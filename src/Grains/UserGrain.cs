@@ -107,13 +107,25 @@ internal sealed partial class UserGrain(
     public Task<ImmutableArray<string>> GetClientIdsAsync() =>
         Task.FromResult(_clients.Where(c => c.Value.Route is not null).Select(c => c.Key).ToImmutableArray());
 
-    public async Task AttachAsync(ClientRoute route)
+    private const string ReplacedReason = "replaced by a newer connection of this client";
+
+    public Task<ClientRoute?> GetClientRouteAsync(string clientId) =>
+        Task.FromResult(_clients.TryGetValue(clientId, out var slot) ? slot.Route : null);
+
+    public async Task<bool> AttachAsync(ClientRoute route)
     {
         var wasEmpty = _clients.Count == 0;
         if (!_clients.TryGetValue(route.ClientId, out var slot))
         {
             slot = new ClientSlot();
             _clients[route.ClientId] = slot;
+        }
+
+        var previous = slot.Route;
+        var replaced = previous is not null && (previous.ConnectionId != route.ConnectionId || previous.FrontEndId != route.FrontEndId);
+        if (replaced && previous!.Transport == SenteTransport.WebSocket)
+        {
+            previous.FrontEnd.CloseAsync(previous.ConnectionId, ReplacedReason).Ignore();
         }
 
         // An Ajax client whose next poll landed on another front end: collect what its previous
@@ -154,7 +166,15 @@ internal sealed partial class UserGrain(
             AnnounceUidPort(route, open: true);
         }
 
+        if (replaced && previous!.Transport == SenteTransport.Ajax)
+        {
+            // The Ajax session's unsent pushes were taken over above; closing it now only matters
+            // when it is still parked somewhere.
+            previous.FrontEnd.CloseAsync(previous.ConnectionId, ReplacedReason).Ignore();
+        }
+
         AnnouncePresence();
+        return previous is not null;
     }
 
     public Task DetachAsync(string clientId, string frontEndId, long connectionId)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Sente.WebFrontend;
 using Orleans.Sente.Protocol;
 using Orleans.Sente.Tests.Infrastructure;
 
@@ -73,6 +75,36 @@ public sealed class CrossClusterPushTests(ClusterFixture cluster)
         Assert.Equal("""[[[":test/only-you"]],null]""", await d2.ReceiveAsync());
         Assert.Equal("""[[[":test/both"]],null]""", await d2.ReceiveAsync());
         Assert.Equal("""[[[":test/both"]],null]""", await d1.ReceiveAsync());
+    }
+
+    [Fact]
+    public async Task A_client_grain_reports_the_route_its_user_grain_keeps_and_the_newest_connection_wins()
+    {
+        var user = "fay-" + Guid.NewGuid().ToString("N")[..8];
+        var (first, _) = await TestClient.ConnectAsync(cluster.FrontEnd1, user);
+        await using var _first = first;
+        var client = cluster.Silo2.Grains.GetClientGrain(user, first.ClientId);
+        var frontEnd1 = cluster.FrontEnd1.App.Services.GetRequiredService<FrontEnd>().Id;
+        var frontEnd2 = cluster.FrontEnd2.App.Services.GetRequiredService<FrontEnd>().Id;
+
+        var route = await client.GetRouteAsync();
+        Assert.NotNull(route);
+        Assert.Equal(frontEnd1, route.FrontEndId);
+        Assert.Equal(SenteTransport.WebSocket, route.Transport);
+        Assert.Equal(user, route.UserId);
+
+        // The same client connects again through the other front end: it owns the client now,
+        // and the older socket is closed by the server.
+        var (second, _) = await TestClient.ConnectAsync(cluster.FrontEnd2, user, clientId: first.ClientId);
+        await using var _second = second;
+        await first.WaitClosedAsync();
+        Assert.Equal(frontEnd2, (await client.GetRouteAsync())?.FrontEndId);
+        await client.PushAsync(SenteEvent.Create("test/to-the-newest"), PushOptions.Flushed);
+        Assert.Equal("""[[[":test/to-the-newest"]],null]""", await second.ReceiveAsync());
+
+        // Closed by the client: no route.
+        await second.DisposeAsync();
+        await Eventually.HoldsAsync(client.GetRouteAsync, r => r is null, "the closed client has no route");
     }
 
     [Fact]

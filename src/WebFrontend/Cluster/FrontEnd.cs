@@ -63,7 +63,7 @@ internal sealed partial class FrontEnd(
     }
 
     /// <summary>
-    /// Tells the client's grain that one of its connections here ended (retried while a silo
+    /// Tells the user's grain that one of its connections here ended (retried while a silo
     /// moves its grains); runs in the background, so a closing socket never waits on it.
     /// </summary>
     public void Forget(SenteConnection connection) => ForgetAsync(connection).Ignore();
@@ -72,8 +72,8 @@ internal sealed partial class FrontEnd(
     {
         try
         {
-            var client = grains.GetClientGrain(connection.UserId, connection.ClientId);
-            await GrainRetry.RunAsync(() => client.DisconnectAsync(Id, connection.Id), CancellationToken.None);
+            var user = grains.GetUserGrainOrNil(connection.UserId);
+            await GrainRetry.RunAsync(() => user.DetachAsync(connection.ClientId, Id, connection.Id), CancellationToken.None);
         }
         catch (Exception e)
         {

@@ -46,15 +46,11 @@ internal sealed partial class AjaxEndpoint(
             _options, scheduler, metrics, logger, Ended);
         sessions.Add(session);
         var route = new ClientRoute(frontEnd.Id, session.Id, SenteTransport.Ajax, userId, request.ClientId, reference);
-        var client = grains.GetClientGrain(userId, request.ClientId);
+        var user = grains.GetUserGrainOrNil(userId);
         var known = false;
         try
         {
-            await GrainRetry.RunAsync(async () => known = !handshake && await client.ResumeAsync(route), context.RequestAborted);
-            if (handshake)
-            {
-                await GrainRetry.RunAsync(() => client.ConnectAsync(route), context.RequestAborted);
-            }
+            await GrainRetry.RunAsync(async () => known = await user.AttachAsync(route) && !handshake, context.RequestAborted);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -9,7 +9,11 @@ namespace Orleans.Sente.WebFrontend;
 internal sealed class ConnectionStore
 {
     private readonly ConcurrentDictionary<long, SenteConnection> _byId = new();
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, SenteConnection>> _byUser = new(StringComparer.Ordinal);
+
+    // A user's connections on this front end as a small array, replaced on change (connects are
+    // rare next to reads); one lock orders the replacements.
+    private readonly ConcurrentDictionary<string, SenteConnection[]> _byUser = new(StringComparer.Ordinal);
+    private readonly Lock _userLock = new();
     private long _lastId;
 
     public long NextId() => Interlocked.Increment(ref _lastId);
@@ -21,25 +25,37 @@ internal sealed class ConnectionStore
     public void Add(SenteConnection connection)
     {
         _byId[connection.Id] = connection;
-        _byUser.GetOrAdd(SenteKeys.UserKey(connection.UserId), static _ => new())[connection.Id] = connection;
+        var key = SenteKeys.UserKey(connection.UserId);
+        lock (_userLock)
+        {
+            _byUser[key] = _byUser.TryGetValue(key, out var ofUser) ? [.. ofUser, connection] : [connection];
+        }
     }
 
     public void Remove(SenteConnection connection)
     {
         _byId.TryRemove(connection.Id, out _);
         var key = SenteKeys.UserKey(connection.UserId);
-        if (_byUser.TryGetValue(key, out var ofUser))
+        lock (_userLock)
         {
-            ofUser.TryRemove(connection.Id, out _);
-            if (ofUser.IsEmpty)
+            if (!_byUser.TryGetValue(key, out var ofUser) || Array.IndexOf(ofUser, connection) < 0)
             {
-                _byUser.TryRemove(new KeyValuePair<string, ConcurrentDictionary<long, SenteConnection>>(key, ofUser));
+                return;
+            }
+
+            if (ofUser.Length == 1)
+            {
+                _byUser.TryRemove(key, out _);
+            }
+            else
+            {
+                _byUser[key] = Array.FindAll(ofUser, c => c != connection);
             }
         }
     }
 
     public bool TryGet(long id, out SenteConnection connection) => _byId.TryGetValue(id, out connection!);
 
-    public IEnumerable<SenteConnection> OfUser(string? userId) =>
-        _byUser.TryGetValue(SenteKeys.UserKey(userId), out var ofUser) ? ofUser.Values : [];
+    public IReadOnlyList<SenteConnection> OfUser(string? userId) =>
+        _byUser.TryGetValue(SenteKeys.UserKey(userId), out var ofUser) ? ofUser : [];
 }

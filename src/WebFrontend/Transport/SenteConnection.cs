@@ -19,7 +19,10 @@ internal abstract class SenteConnection(long id, string clientId, string? userId
     public abstract SenteTransport Transport { get; }
 
     private readonly SequenceGate _gate = new();
-    private readonly List<(PackedEvent, bool)> _ready = new(2);
+
+    // What the gate released, used only under the gate's lock and emptied before leaving it.
+    [ThreadStatic]
+    private static List<(PackedEvent, bool)>? t_ready;
 
     /// <summary>Queues a push; it goes out with the batch window, or at once when flushed.</summary>
     public abstract void Enqueue(PackedEvent packed, bool flush);
@@ -29,8 +32,9 @@ internal abstract class SenteConnection(long id, string clientId, string? userId
     {
         lock (_gate)
         {
-            _gate.Admit(epoch, sequence, packed, flush, _ready, System.Diagnostics.Stopwatch.GetTimestamp());
-            EnqueueReady();
+            var ready = t_ready ??= new(4);
+            _gate.Admit(epoch, sequence, packed, flush, ready, System.Diagnostics.Stopwatch.GetTimestamp());
+            EnqueueReady(ready);
         }
     }
 
@@ -39,8 +43,9 @@ internal abstract class SenteConnection(long id, string clientId, string? userId
     {
         lock (_gate)
         {
-            var skipped = _gate.SkipIfStuck(_ready, now, gapTimeoutTicks);
-            EnqueueReady();
+            var ready = t_ready ??= new(4);
+            var skipped = _gate.SkipIfStuck(ready, now, gapTimeoutTicks);
+            EnqueueReady(ready);
             return skipped;
         }
     }
@@ -58,14 +63,23 @@ internal abstract class SenteConnection(long id, string clientId, string? userId
         }
     }
 
-    private void EnqueueReady()
+    private void EnqueueReady(List<(PackedEvent, bool)> ready)
     {
-        foreach (var (packed, flush) in _ready)
+        // Copied out first: a flush writes on this thread and must not find the list in use.
+        if (ready.Count == 1)
+        {
+            var (packed, flush) = ready[0];
+            ready.Clear();
+            Enqueue(packed, flush);
+            return;
+        }
+
+        var all = ready.ToArray();
+        ready.Clear();
+        foreach (var (packed, flush) in all)
         {
             Enqueue(packed, flush);
         }
-
-        _ready.Clear();
     }
 
     /// <summary>Writes out the pending batch, if any (called by the batch scheduler).</summary>

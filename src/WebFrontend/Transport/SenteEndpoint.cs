@@ -132,11 +132,11 @@ internal sealed partial class SenteEndpoint(
         var connection = new WebSocketConnection(
             connections.NextId(), request.ClientId, userId, packerIndex, packers[packerIndex],
             socket, _options.SendQueueLimit, scheduler, metrics, logger);
-        var client = grains.GetClientGrain(userId, request.ClientId);
+        var user = grains.GetUserGrainOrNil(userId);
         var route = new ClientRoute(frontEnd.Id, connection.Id, SenteTransport.WebSocket, userId, request.ClientId, reference);
 
-        // The handshake is queued first, and the send loop starts only once the client's grains
-        // know the route: a client that has seen its handshake can already be pushed to.
+        // The handshake is queued first, and sending starts only once the user's grain
+        // knows the route: a client that has seen its handshake can already be pushed to.
         connection.SendValue(Envelope.HandshakeFrame(UidValue(userId), _options.HandshakeDataFn(request)));
         connections.Add(connection);
         metrics.Opened(SenteTransport.WebSocket);
@@ -145,7 +145,7 @@ internal sealed partial class SenteEndpoint(
         {
             try
             {
-                await GrainRetry.RunAsync(() => client.ConnectAsync(route), context.RequestAborted);
+                await GrainRetry.RunAsync(() => user.AttachAsync(route), context.RequestAborted);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

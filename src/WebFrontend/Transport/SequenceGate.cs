@@ -10,7 +10,7 @@ internal sealed class SequenceGate
 {
     public static readonly TimeSpan GapTimeout = TimeSpan.FromSeconds(1);
     private const int MaxHeld = 256;
-    private readonly SortedDictionary<long, (PackedEvent Packed, bool Flush)> _held = [];
+    private SortedDictionary<long, (PackedEvent Packed, bool Flush)>? _held;
     private long _epoch;
     private long _next = 1;
     private long _heldSince;
@@ -28,7 +28,7 @@ internal sealed class SequenceGate
         {
             _epoch = epoch;
             _next = 1;
-            _held.Clear();
+            _held?.Clear();
         }
 
         if (sequence < _next)
@@ -36,21 +36,22 @@ internal sealed class SequenceGate
             return;
         }
 
-        if (sequence == _next && _held.Count == 0)
+        if (sequence == _next && _held is not { Count: > 0 })
         {
             _next++;
             ready.Add((packed, flush));
             return;
         }
 
-        if (_held.Count == 0)
+        var held = _held ??= [];
+        if (held.Count == 0)
         {
             _heldSince = now;
         }
 
-        _held[sequence] = (packed, flush);
+        held[sequence] = (packed, flush);
         Release(ready);
-        if (_held.Count > MaxHeld)
+        if (held.Count > MaxHeld)
         {
             SkipGap(ready, now);
         }
@@ -61,11 +62,11 @@ internal sealed class SequenceGate
 
     /// <summary>Skips a gap that has waited too long; returns how many pushes were given up.</summary>
     public long SkipIfStuck(List<(PackedEvent, bool)> ready, long now, long gapTimeoutTicks) =>
-        _held.Count > 0 && now - _heldSince > gapTimeoutTicks ? SkipGap(ready, now) : 0;
+        _held is { Count: > 0 } && now - _heldSince > gapTimeoutTicks ? SkipGap(ready, now) : 0;
 
     private long SkipGap(List<(PackedEvent, bool)> ready, long now)
     {
-        var first = _held.Keys.First();
+        var first = _held!.Keys.First();
         var skipped = first - _next;
         _next = first;
         Release(ready);
@@ -75,7 +76,7 @@ internal sealed class SequenceGate
 
     private void Release(List<(PackedEvent, bool)> ready)
     {
-        while (_held.Remove(_next, out var item))
+        while (_held is not null && _held.Remove(_next, out var item))
         {
             ready.Add(item);
             _next++;

@@ -1,30 +1,42 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Orleans.Sente.Protocol;
 
 namespace Orleans.Sente.WebFrontend;
 
 /// <summary>
-/// A client on a WebSocket. Two loops: the receive loop reads, unpacks and dispatches client
-/// events one at a time; the send loop writes frames from a bounded queue. Pushes collect in a
+/// A client on a WebSocket. The receive loop reads, unpacks and dispatches client events one at
+/// a time; frames are written one at a time by whichever caller finds the socket idle, the rest
+/// waiting in a bounded queue. Pushes collect in a
 /// pending batch that the <see cref="BatchScheduler"/> closes after <c>SendBufWs</c> (or at once
 /// when flushed), so that what arrives within the window travels as one frame.
 /// </summary>
 internal sealed partial class WebSocketConnection : SenteConnection
 {
     private const int InitialReceiveBytes = 4096;
+    private static readonly TimeSpan SendDrainLimit = TimeSpan.FromSeconds(2);
     private readonly WebSocket _socket;
-    private readonly Channel<byte[]> _outbound;
+    private readonly WebSocketMessageType _frameType;
+    private readonly int _sendQueueLimit;
     private readonly BatchScheduler _scheduler;
     private readonly SenteMetrics _metrics;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _aborted = new();
     private readonly Lock _pendingLock = new();
+    private readonly Lock _sendLock = new();
     private List<PackedEvent>? _pending;
     private bool _scheduled;
+
+    // The send side. One frame is written at a time, by whichever thread finds the socket idle,
+    // and as long as writes complete at once (the usual case) the next queued frame follows on
+    // the same thread: no send loop to wake per frame. Held (as if a send were in progress)
+    // RunAsync starts, so the handshake waits until the user's grain knows the route.
+    private Queue<byte[]>? _queued;
+    private bool _sending = true;
+    private bool _sendsEnded;
+    private TaskCompletionSource? _sendsFinished;
     private SenteCloseReason? _closeReason;
     private long _lastActivity = Stopwatch.GetTimestamp();
     private long _lastReceived = Stopwatch.GetTimestamp();
@@ -36,14 +48,11 @@ internal sealed partial class WebSocketConnection : SenteConnection
         : base(id, clientId, userId, packerIndex, packer)
     {
         _socket = socket;
+        _frameType = packer.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+        _sendQueueLimit = sendQueueLimit;
         _scheduler = scheduler;
         _metrics = metrics;
         _logger = logger;
-        _outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(sendQueueLimit)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
     }
 
     public override SenteTransport Transport => SenteTransport.WebSocket;
@@ -131,13 +140,13 @@ internal sealed partial class WebSocketConnection : SenteConnection
             _aborted.Cancel();
         }
 
-        _outbound.Writer.TryComplete();
+        EndSends();
     }
 
-    /// <summary>Runs both loops until the socket closes; returns the reason, if the server closed it.</summary>
+    /// <summary>Runs both directions until the socket closes; returns the reason, if the server closed it.</summary>
     public async Task<SenteCloseReason?> RunAsync(Func<ClientMessage, Task> onMessage, int maxMessageBytes, int maxEventsPerSecond)
     {
-        var sending = SendLoopAsync();
+        SendNext(null);
         try
         {
             await ReceiveLoopAsync(onMessage, maxMessageBytes, new EventRateLimit(maxEventsPerSecond));
@@ -148,9 +157,18 @@ internal sealed partial class WebSocketConnection : SenteConnection
         }
         finally
         {
-            _outbound.Writer.TryComplete();
+            EndSends();
             await _aborted.CancelAsync();
-            await sending;
+            try
+            {
+                await SendsFinishedAsync().WaitAsync(SendDrainLimit);
+            }
+            catch (TimeoutException)
+            {
+                // A client that stopped reading: a write would wait forever.
+                _socket.Abort();
+                await SendsFinishedAsync();
+            }
         }
 
         return _closeReason;
@@ -158,42 +176,161 @@ internal sealed partial class WebSocketConnection : SenteConnection
 
     private bool Send(byte[] frame)
     {
-        if (_outbound.Writer.TryWrite(frame))
+        var full = false;
+        lock (_sendLock)
         {
-            return true;
+            if (_sendsEnded)
+            {
+                return false;
+            }
+
+            if (_sending)
+            {
+                var queued = _queued ??= new Queue<byte[]>(4);
+                full = queued.Count >= _sendQueueLimit;
+                if (!full)
+                {
+                    queued.Enqueue(frame);
+                    return true;
+                }
+            }
+            else
+            {
+                _sending = true;
+            }
         }
 
-        if (_closeReason is null)
+        if (full)
         {
             Close(SenteCloseReason.SendQueueFull);
+            return false;
         }
 
-        return false;
+        SendNext(frame);
+        return true;
     }
 
-    private async Task SendLoopAsync()
+    /// <summary>
+    /// Writes <paramref name="frame"/> (if any) and then whatever queued meanwhile, on this thread
+    /// while writes complete at once; a write that has to wait continues on its completion.
+    /// Only the holder of the send turn (<see cref="_sending"/>) calls this.
+    /// </summary>
+    private void SendNext(byte[]? frame)
     {
-        var type = Packer.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
-        try
+        while (true)
         {
-            var reader = _outbound.Reader;
-            while (await reader.WaitToReadAsync(_aborted.Token))
+            if (frame is not null)
             {
-                while (reader.TryRead(out var frame))
+                ValueTask write;
+                try
                 {
-                    await _socket.SendAsync(frame, type, endOfMessage: true, _aborted.Token);
-                    Volatile.Write(ref _lastActivity, Stopwatch.GetTimestamp());
-                    _metrics.FrameSent();
+                    write = _socket.SendAsync(new ReadOnlyMemory<byte>(frame), _frameType, endOfMessage: true, CancellationToken.None);
+                }
+                catch (Exception e) when (IsSocketGone(e))
+                {
+                    SendFailed(e);
+                    return;
+                }
+
+                if (!write.IsCompletedSuccessfully)
+                {
+                    _ = ContinueAfterAsync(write);
+                    return;
+                }
+
+                Sent();
+            }
+
+            lock (_sendLock)
+            {
+                if (_queued is { Count: > 0 } queued)
+                {
+                    frame = queued.Dequeue();
+                    continue;
+                }
+
+                _sending = false;
+                if (!_sendsEnded)
+                {
+                    return;
                 }
             }
 
+            FinishSendsAsync().Ignore();
+            return;
+        }
+    }
+
+    private async Task ContinueAfterAsync(ValueTask write)
+    {
+        try
+        {
+            await write;
+        }
+        catch (Exception e) when (IsSocketGone(e))
+        {
+            SendFailed(e);
+            return;
+        }
+
+        Sent();
+        SendNext(null);
+    }
+
+    private void Sent()
+    {
+        Volatile.Write(ref _lastActivity, Stopwatch.GetTimestamp());
+        _metrics.FrameSent();
+    }
+
+    /// <summary>No frame is accepted any more; what is queued still goes out (unless the socket is being aborted).</summary>
+    private void EndSends()
+    {
+        lock (_sendLock)
+        {
+            if (_sendsEnded)
+            {
+                return;
+            }
+
+            _sendsEnded = true;
+            if (_sending)
+            {
+                // The holder of the send turn finishes once the queue is written.
+                return;
+            }
+
+            _sending = true;
+        }
+
+        FinishSendsAsync().Ignore();
+    }
+
+    private void SendFailed(Exception e)
+    {
+        LogSocketEnded(_logger, Id, e.Message);
+        lock (_sendLock)
+        {
+            _queued = null;
+            _sendsEnded = true;
+        }
+
+        _socket.Abort();
+        FinishSendsAsync().Ignore();
+    }
+
+    /// <summary>The last step of the send side: the server's close frame when the server chose to close.</summary>
+    private async Task FinishSendsAsync()
+    {
+        try
+        {
             if (_closeReason is { } reason && _socket.State == WebSocketState.Open)
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
                 await _socket.CloseOutputAsync(reason.Status, reason.Text, timeout.Token);
             }
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        catch (Exception e) when (IsSocketGone(e))
         {
             LogSocketEnded(_logger, Id, e.Message);
         }
@@ -204,8 +341,28 @@ internal sealed partial class WebSocketConnection : SenteConnection
                 // The server chose to close: stop waiting for the client's half.
                 _aborted.CancelAfter(TimeSpan.FromSeconds(2));
             }
+
+            TaskCompletionSource? finished;
+            lock (_sendLock)
+            {
+                _queued = null;
+                finished = _sendsFinished ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            finished.TrySetResult();
         }
     }
+
+    private Task SendsFinishedAsync()
+    {
+        lock (_sendLock)
+        {
+            return (_sendsFinished ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
+
+    private static bool IsSocketGone(Exception e) =>
+        e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException;
 
     private async Task ReceiveLoopAsync(Func<ClientMessage, Task> onMessage, int maxMessageBytes, EventRateLimit rate)
     {
@@ -217,7 +374,7 @@ internal sealed partial class WebSocketConnection : SenteConnection
             {
                 if (_socket.State == WebSocketState.CloseReceived && _closeReason is null)
                 {
-                    _outbound.Writer.TryComplete();
+                    EndSends();
                 }
 
                 return;
