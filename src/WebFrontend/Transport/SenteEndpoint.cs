@@ -126,9 +126,13 @@ internal sealed partial class SenteEndpoint(
         }
     }
 
+    private static readonly WebSocketAcceptContext NoProtocolPings = new() { KeepAliveInterval = TimeSpan.Zero };
+
     private async Task RunWebSocketAsync(HttpContext context, SenteRequest request, string? userId, int packerIndex, IFrontEndObserver reference)
     {
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        // Sente's own keep-alive (the Heartbeat's ws-ping) watches the socket; no protocol-level
+        // ping timer per socket on top of it.
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(NoProtocolPings);
         var connection = new WebSocketConnection(
             connections.NextId(), request.ClientId, userId, packerIndex, packers[packerIndex],
             socket, _options.SendQueueLimit, scheduler, metrics, logger);
