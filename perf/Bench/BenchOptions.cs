@@ -26,6 +26,9 @@ internal sealed record BenchOptions
 
     public int? MeasureSeconds { get; init; }
 
+    /// <summary>Runs of each (system, scenario), interleaved; the tables show their median.</summary>
+    public int Repeat { get; init; } = 1;
+
     /// <summary>Plain line output instead of the live progress display (for logs and tests).</summary>
     public bool Plain { get; init; }
 
@@ -40,6 +43,8 @@ internal sealed record BenchOptions
                                  process may hold at most 20,000 open files here; Orleans.Sente adds front ends
                                  to match, the single-server baselines cannot go beyond that limit)
           --warmup S --measure S seconds (default 5 and 20; smoke 1 and 2)
+          --repeat N             run the whole plan N times, systems interleaved; tables and pictures show
+                                 the median of each figure (results.json keeps every run)
           --plain                line output instead of the live display
         """;
 
@@ -61,6 +66,7 @@ internal sealed record BenchOptions
                 "--idle-clients" => options with { IdleClients = Int(Value()) },
                 "--warmup" => options with { WarmupSeconds = Int(Value()) },
                 "--measure" => options with { MeasureSeconds = Int(Value()) },
+                "--repeat" => options with { Repeat = Math.Max(1, Int(Value())) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),
             };
         }

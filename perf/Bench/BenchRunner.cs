@@ -23,6 +23,9 @@ internal static class BenchRunner
                 .Where(s => !options.Smoke || spec.Kind == ScenarioKind.Load || !s.SmokeLoadOnly)
                 .Select(system => (spec, system)))
             .ToArray();
+
+        // Repeats go round the whole plan, so that drift in the machine's load spreads over every system.
+        plan = Enumerable.Repeat(plan, options.Repeat).SelectMany(p => p).ToArray();
         var started = DateTimeOffset.UtcNow;
         AnsiConsole.MarkupLineInterpolated($"Open-files limit for every process: {Processes.FileLimits.Current():N0}");
         var results = options.Plain
@@ -31,7 +34,9 @@ internal static class BenchRunner
 
         var report = new BenchReport(started, "dotnet run -c Release --project perf/Bench -- " + commandLine,
             Environment.ProcessorCount, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0,
-            RuntimeInformation.FrameworkDescription, options.Smoke, results);
+            RuntimeInformation.FrameworkDescription, options.Smoke,
+            options.Repeat > 1 ? RunMedian.Fold(results) : results,
+            options.Repeat > 1 ? results : null);
         var outDir = Path.GetFullPath(options.Out);
         await WriteAsync(report, outDir);
         AnsiConsole.Write(SummaryTable(report));

@@ -1,6 +1,9 @@
 namespace Orleans.Sente.Bench.Results;
 
-/// <summary>The whole run: where and how it ran, and every result.</summary>
+/// <summary>
+/// The whole run: where and how it ran, and the results. With <c>--repeat</c>, <see cref="Runs"/>
+/// holds one median result per (system, scenario) and <see cref="AllRuns"/> every run.
+/// </summary>
 internal sealed record BenchReport(
     DateTimeOffset Started,
     string Command,
@@ -8,4 +11,5 @@ internal sealed record BenchReport(
     double MemoryGiB,
     string Runtime,
     bool Smoke,
-    IReadOnlyList<RunResult> Runs);
+    IReadOnlyList<RunResult> Runs,
+    IReadOnlyList<RunResult>? AllRuns = null);

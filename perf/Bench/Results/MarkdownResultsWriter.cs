@@ -69,6 +69,11 @@ internal static class MarkdownResultsWriter
             notes.Add(string.Create(CultureInfo.InvariantCulture, $"{r.Lost:N0} lost"));
         }
 
+        if (r.Repeats > 1)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"median of {r.Repeats} runs"));
+        }
+
         if (r.NegativeLatencies > 0)
         {
             notes.Add(string.Create(CultureInfo.InvariantCulture, $"{r.NegativeLatencies} negative latencies"));

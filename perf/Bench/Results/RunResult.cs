@@ -80,5 +80,8 @@ internal sealed record RunResult
 
     public string? Error { get; init; }
 
+    /// <summary>How many runs this result is the median of (1: a single run).</summary>
+    public int Repeats { get; init; } = 1;
+
     public bool Ok => Error is null;
 }
