@@ -9,7 +9,8 @@ namespace Orleans.Sente.Grains;
 /// path never waits on storage:
 /// <list type="bullet">
 /// <item>a durable push that finds no connected or parked client is kept in the inbox (the only
-/// push that waits on a storage write);</item>
+/// push that waits on a storage write); one that parked clients held goes there if none of them
+/// comes back within the grace;</item>
 /// <item>when the user comes online, the inbox is taken and delivered in order; later pushes
 /// wait for it, so they never overtake what was kept;</item>
 /// <item>when the last client leaves, the last-seen time is written (once per going offline).</item>
@@ -52,6 +53,27 @@ internal sealed partial class UserGrain
         return true;
     }
 
+    /// <summary>Keeps, in order, the durable pushes that parked clients held when the user went offline.</summary>
+    private async Task KeepAllAsync(List<HeldPush> held)
+    {
+        var kept = 0;
+        try
+        {
+            foreach (var push in held)
+            {
+                await Inbox.KeepAsync(push.Event, push.Flush);
+                kept++;
+            }
+
+            LogKeptFromOutbox(logger, UserId, kept);
+        }
+        catch (Exception e)
+        {
+            Metrics.Dropped("inbox-unavailable", held.Count - kept);
+            LogInboxUnavailable(logger, UserId, e);
+        }
+    }
+
     /// <summary>The user came online: take the inbox and deliver it before anything newer.</summary>
     private void OnUserOnline()
     {
@@ -90,7 +112,7 @@ internal sealed partial class UserGrain
                     }
                     else
                     {
-                        Hold(clientId, slot, push.Event, push.Flush);
+                        Hold(clientId, slot, push.Event, push.Flush, durable: true);
                     }
                 }
             }
@@ -105,6 +127,9 @@ internal sealed partial class UserGrain
 
     [LoggerMessage(Level = LogLevel.Error, Message = "User {UserId} is offline and the inbox could not keep a durable push")]
     private static partial void LogInboxUnavailable(ILogger logger, string? userId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} went offline with {Count} durable pushes its parked clients held; kept them in the inbox")]
+    private static partial void LogKeptFromOutbox(ILogger logger, string? userId, int count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "User {UserId} is offline; kept a durable push in the inbox")]
     private static partial void LogKeptInInbox(ILogger logger, string? userId);

@@ -72,7 +72,7 @@ internal sealed partial class UserGrain(
             }
             else
             {
-                Hold(clientId, slot, @event, flush);
+                Hold(clientId, slot, @event, flush, durable: options?.Durable ?? false);
             }
         }
 
@@ -106,6 +106,8 @@ internal sealed partial class UserGrain(
 
     public Task<ImmutableArray<string>> GetClientIdsAsync() =>
         Task.FromResult(_clients.Where(c => c.Value.Route is not null).Select(c => c.Key).ToImmutableArray());
+
+    private static readonly Queue<HeldPush> EmptyOutbox = new();
 
     private const string ReplacedReason = "replaced by a newer connection of this client";
 
@@ -219,7 +221,7 @@ internal sealed partial class UserGrain(
         return slot.Route;
     }
 
-    private void Hold(string clientId, ClientSlot slot, SenteEvent @event, bool flush)
+    private void Hold(string clientId, ClientSlot slot, SenteEvent @event, bool flush, bool durable = false)
     {
         var outbox = slot.Outbox ??= new Queue<HeldPush>();
         if (outbox.Count >= _options.OutboxLimit)
@@ -230,7 +232,7 @@ internal sealed partial class UserGrain(
             Metrics.Dropped("outbox-full");
         }
 
-        outbox.Enqueue(new HeldPush(@event, flush));
+        outbox.Enqueue(new HeldPush(@event, flush, durable));
     }
 
     private void Park(ClientSlot slot, SenteTransport transport)
@@ -244,6 +246,7 @@ internal sealed partial class UserGrain(
     private async Task ExpireParkedAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        List<HeldPush>? durable = null;
         foreach (var (clientId, slot) in _clients)
         {
             if (slot.Route is null && slot.ParkedUntil <= now)
@@ -251,7 +254,20 @@ internal sealed partial class UserGrain(
                 _clients.Remove(clientId);
                 _lastGone = slot.LastRoute;
                 SetLastRoute(slot, null);
-                var dropped = slot.Dropped + (slot.Outbox?.Count ?? 0);
+                var dropped = slot.Dropped;
+                foreach (var held in slot.Outbox ?? EmptyOutbox)
+                {
+                    if (!held.Durable)
+                    {
+                        dropped++;
+                    }
+                    else if (durable is null || !durable.Exists(d => ReferenceEquals(d.Event, held.Event)))
+                    {
+                        // Every parked client holds the same push: the inbox keeps it once.
+                        (durable ??= []).Add(held);
+                    }
+                }
+
                 if (dropped > 0)
                 {
                     LogOutboxDropped(logger, UserId, clientId, dropped);
@@ -271,6 +287,13 @@ internal sealed partial class UserGrain(
         {
             LogUserOffline(logger, UserId);
             OnUserOffline();
+            if (durable is not null)
+            {
+                // Durable pushes that waited for clients which never came back: the user is offline
+                // now, so they go to the inbox, for the next connect (in the order they were accepted).
+                await KeepAllAsync(durable);
+            }
+
             await AnnounceOfflineAsync();
             DeactivateOnIdle();
         }
@@ -354,7 +377,8 @@ internal sealed partial class UserGrain(
         public ImmutableArray<long>.Builder Sequences { get; } = ImmutableArray.CreateBuilder<long>(2);
     }
 
-    private readonly record struct HeldPush(SenteEvent Event, bool Flush);
+    /// <summary>A push waiting for a parked client; a durable one goes to the inbox if the user goes offline instead.</summary>
+    private readonly record struct HeldPush(SenteEvent Event, bool Flush, bool Durable);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "User {UserId} is online")]
     private static partial void LogUserOnline(ILogger logger, string? userId);

@@ -75,6 +75,31 @@ public sealed class DurableInboxTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_durable_push_held_for_a_parked_client_that_never_comes_back_waits_in_the_inbox()
+    {
+        var cluster = new AzureCluster(azurite.ConnectionString, SenteGrainStorageKind.Table);
+        var user = "parked-" + Guid.NewGuid().ToString("N")[..8];
+        var clock = new ShiftedClock();
+        await using var running = new Restarted(
+            await cluster.StartSiloAsync(clock, ("WsCloseGrace", "01:00:00")),
+            null,
+            await cluster.StartFrontEndAsync());
+        var users = running.FrontEnd.Services.GetRequiredService<IGrainFactory>();
+        var gone = await WsClient.ConnectAsync(Chsk(running.FrontEnd, user));
+        await gone.DisposeAsync();
+
+        // The client is parked (no route, inside its grace), so the push waits in its outbox...
+        await Eventually(async () => (await users.GetUserGrain(user).GetClientIdsAsync()).IsEmpty ? DateTimeOffset.UtcNow : null);
+        await users.GetUserGrain(user).PushAsync(SenteEvent.Create("test/kept", 1), PushOptions.DurablePush);
+
+        // ...and when the grace runs out with nobody back, the user is offline: it moves to the inbox.
+        clock.Advance(TimeSpan.FromHours(2));
+        await Eventually(async () => await users.GetUserGrain(user).GetLastSeenAsync());
+        await using var client = await WsClient.ConnectAsync(Chsk(running.FrontEnd, user));
+        Assert.Equal(new[] { 1 }, await KeptNumbers(client, 1));
+    }
+
+    [Fact]
     public async Task Last_seen_is_written_when_the_last_client_leaves_and_read_back_after_a_restart()
     {
         var cluster = new AzureCluster(azurite.ConnectionString, SenteGrainStorageKind.Blob);
@@ -129,7 +154,7 @@ public sealed class DurableInboxTests(AzuriteFixture azurite)
                 return value;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, "last-seen was not written within the bound");
+            Assert.True(DateTime.UtcNow < deadline, "the state awaited did not come within the bound");
             await Task.Delay(Timeouts.Poll);
         }
     }
