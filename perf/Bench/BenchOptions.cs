@@ -42,7 +42,7 @@ internal sealed record BenchOptions
           --idle-clients N       clients in S4 (default 15000; one receiver process per 18,000 clients, as one
                                  process may hold at most 20,000 open files here; Orleans.Sente adds front ends
                                  to match, the single-server baselines cannot go beyond that limit)
-          --warmup S --measure S seconds (default 5 and 20; smoke 1 and 2)
+          --warmup S --measure S seconds (default 10 and 20; smoke 1 and 2)
           --repeat N             run the whole plan N times, systems interleaved; tables and pictures show
                                  the median of each figure (results.json keeps every run)
           --plain                line output instead of the live display

@@ -24,7 +24,7 @@ internal static class ScenarioCatalog
 
     private static IEnumerable<ScenarioSpec> Full(string id, BenchOptions o)
     {
-        var warmup = TimeSpan.FromSeconds(o.WarmupSeconds ?? 5);
+        var warmup = TimeSpan.FromSeconds(o.WarmupSeconds ?? 10);
         var measure = TimeSpan.FromSeconds(o.MeasureSeconds ?? 20);
         var idle = o.IdleClients ?? DefaultIdleClients;
         return id switch
