@@ -24,7 +24,8 @@ echo "== build"
 dotnet build Orleans.Sente.sln -c Release -nologo -v q || exit 1
 
 echo "== .NET tests"
-dotnet test Orleans.Sente.sln -c Release --no-build -nologo -v q 2>&1 | tee "$log/dotnet.txt"
+# Minimal console verbosity: one summary line per project, and the message and stack of any failure.
+dotnet test Orleans.Sente.sln -c Release --no-build -nologo -v q --logger "console;verbosity=minimal" 2>&1 | tee "$log/dotnet.txt"
 dotnet_rc=${PIPESTATUS[0]}
 
 echo "== JS client tests"
