@@ -11,9 +11,13 @@ namespace Orleans.Sente;
 [Alias("sente.IFrontEndRegistryGrain")]
 public interface IFrontEndRegistryGrain : IGrainWithIntegerKey
 {
-    /// <summary>Registers or renews a front end's lease. Returns the lease period.</summary>
+    /// <summary>
+    /// Registers or renews a front end's lease. Returns the lease period, and whether the registry
+    /// had counted this front end as gone (its lease had lapsed): the silos have parked its
+    /// routes, so it must attach its connections again.
+    /// </summary>
     [Alias("Renew")]
-    Task<TimeSpan> RenewAsync(string frontEndId, IFrontEndObserver observer);
+    Task<LeaseGrant> RenewAsync(string frontEndId, IFrontEndObserver observer);
 
     /// <summary>A front end that stops says goodbye.</summary>
     [Alias("Remove")]
@@ -31,3 +35,7 @@ public interface IFrontEndRegistryGrain : IGrainWithIntegerKey
     [Alias("Broadcast")]
     Task BroadcastAsync(SenteEvent @event, PushOptions? options = null);
 }
+
+/// <summary>A front end's renewed lease: how long it lasts, and whether the front end had been counted as gone.</summary>
+[GenerateSerializer, Immutable, Alias("sente.LeaseGrant")]
+public sealed record LeaseGrant([property: Id(0)] TimeSpan Period, [property: Id(1)] bool WasGone);

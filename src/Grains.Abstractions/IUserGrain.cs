@@ -33,6 +33,14 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("Attach")]
     Task<bool> AttachAsync(ClientRoute route);
 
+    /// <summary>
+    /// A front end that had been counted as gone attaches one of its connections again: the route
+    /// is restored if the client is parked or unknown (its held pushes follow, in order); if a newer
+    /// connection owns the client, this one is closed instead.
+    /// </summary>
+    [Alias("Reattach")]
+    Task ReattachAsync(ClientRoute route);
+
     /// <summary>A client's route now, or null when it is not connected.</summary>
     [Alias("GetClientRoute")]
     Task<ClientRoute?> GetClientRouteAsync(string clientId);

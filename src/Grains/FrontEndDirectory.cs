@@ -13,10 +13,16 @@ internal sealed partial class FrontEndDirectory(IGrainFactory grains, FrontEndOu
 {
     internal static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan SettlePoll = TimeSpan.FromMilliseconds(250);
-    private volatile ImmutableHashSet<string> _gone = ImmutableHashSet<string>.Empty;
+    private ImmutableHashSet<string> _gone = ImmutableHashSet<string>.Empty;
 
     /// <summary>True when the front end has left the cluster (lease expired or goodbye).</summary>
-    public bool IsGone(string frontEndId) => _gone.Contains(frontEndId);
+    public bool IsGone(string frontEndId) => Volatile.Read(ref _gone).Contains(frontEndId);
+
+    /// <summary>
+    /// A front end that had been counted as gone is attaching its connections again: it renewed its
+    /// lease, so stop parking routes through it now rather than at the next refresh.
+    /// </summary>
+    public void MarkLive(string frontEndId) => ImmutableInterlocked.Update(ref _gone, static (gone, id) => gone.Remove(id), frontEndId);
 
     /// <summary>
     /// The live front ends, asked of the registry now. When the registry has just re-activated
@@ -45,7 +51,7 @@ internal sealed partial class FrontEndDirectory(IGrainFactory grains, FrontEndOu
             try
             {
                 var gone = await grains.GetFrontEndRegistry().GetGoneAsync();
-                _gone = gone.ToImmutableHashSet(StringComparer.Ordinal);
+                Volatile.Write(ref _gone, gone.ToImmutableHashSet(StringComparer.Ordinal));
                 outbox.Forget(gone);
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -27,7 +27,7 @@ internal sealed partial class FrontEndRegistryGrain(
         return Task.CompletedTask;
     }
 
-    public Task<TimeSpan> RenewAsync(string frontEndId, IFrontEndObserver observer)
+    public Task<LeaseGrant> RenewAsync(string frontEndId, IFrontEndObserver observer)
     {
         var period = options.Value.LeasePeriod;
         if (!_live.ContainsKey(frontEndId))
@@ -36,8 +36,8 @@ internal sealed partial class FrontEndRegistryGrain(
         }
 
         _live[frontEndId] = new FrontEndLease(frontEndId, observer, Now + period);
-        _gone.Remove(frontEndId);
-        return Task.FromResult(period);
+        var wasGone = _gone.Remove(frontEndId);
+        return Task.FromResult(new LeaseGrant(period, wasGone));
     }
 
     public Task RemoveAsync(string frontEndId)

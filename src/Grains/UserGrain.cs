@@ -109,10 +109,29 @@ internal sealed partial class UserGrain(
 
     private static readonly Queue<HeldPush> EmptyOutbox = new();
 
+    private static bool SameConnection(ClientRoute a, ClientRoute b) =>
+        a.ConnectionId == b.ConnectionId && string.Equals(a.FrontEndId, b.FrontEndId, StringComparison.Ordinal);
+
     private const string ReplacedReason = "replaced by a newer connection of this client";
 
     public Task<ClientRoute?> GetClientRouteAsync(string clientId) =>
         Task.FromResult(_clients.TryGetValue(clientId, out var slot) ? slot.Route : null);
+
+    public async Task ReattachAsync(ClientRoute route)
+    {
+        directory.MarkLive(route.FrontEndId);
+        if (_clients.TryGetValue(route.ClientId, out var slot) && slot.Route is { } current)
+        {
+            if (!SameConnection(current, route))
+            {
+                route.FrontEnd.CloseAsync(route.ConnectionId, ReplacedReason).Ignore();
+            }
+
+            return;
+        }
+
+        await AttachAsync(route);
+    }
 
     public async Task<bool> AttachAsync(ClientRoute route)
     {
@@ -124,7 +143,7 @@ internal sealed partial class UserGrain(
         }
 
         var previous = slot.Route;
-        var replaced = previous is not null && (previous.ConnectionId != route.ConnectionId || previous.FrontEndId != route.FrontEndId);
+        var replaced = previous is not null && !SameConnection(previous, route);
         if (replaced && previous!.Transport == SenteTransport.WebSocket)
         {
             previous.FrontEnd.CloseAsync(previous.ConnectionId, ReplacedReason).Ignore();
@@ -134,10 +153,10 @@ internal sealed partial class UserGrain(
         // session had not written yet, to send ahead of anything newer.
         var handedOver = await HandOverAjaxAsync(route, slot);
 
-        if (slot.Route is not { } current || current.ConnectionId != route.ConnectionId || current.FrontEndId != route.FrontEndId)
+        if ((slot.Route ?? slot.LastRoute) is not { } known || !SameConnection(known, route))
         {
             // A new connection counts its pushes from 1; the same one (already found by a
-            // rebuild) keeps counting.
+            // rebuild, or attached again after its front end's lease lapsed) keeps counting.
             slot.NextSequence = 1;
         }
 

@@ -17,6 +17,10 @@ internal sealed partial class FrontEnd(
     IServiceProvider services,
     ILogger<FrontEnd> logger) : BackgroundService
 {
+    /// <summary>The second pass of a re-attach: after every silo refreshed its view of the registry (every 2 s).</summary>
+    private static readonly TimeSpan ReattachAgainAfter = TimeSpan.FromSeconds(2.2);
+    private const int ReattachParallelism = 16;
+
     private readonly TaskCompletionSource<IFrontEndObserver> _reference = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private FrontEndObserver? _observer;
 
@@ -43,7 +47,15 @@ internal sealed partial class FrontEnd(
                     LogRegistered(logger, Id);
                 }
 
-                delay = lease / 3;
+                if (lease.WasGone)
+                {
+                    // The lease had lapsed (a stall, or the silos out of reach) and the silos parked
+                    // this front end's routes: attach every open connection again.
+                    LogLeaseLapsed(logger, Id, connections.Count);
+                    ReattachAllAsync(reference, stoppingToken).Ignore();
+                }
+
+                delay = lease.Period / 3;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -59,6 +71,35 @@ internal sealed partial class FrontEnd(
             {
                 break;
             }
+        }
+    }
+
+    /// <summary>
+    /// Attaches every open connection again, now and once more after every silo's view of the
+    /// registry (refreshed every 2 s) has seen this front end live: a push in between may have parked
+    /// a route again through the stale view. Attaching a connection that is attached is a no-op.
+    /// </summary>
+    private async Task ReattachAllAsync(IFrontEndObserver reference, CancellationToken stoppingToken)
+    {
+        for (var pass = 0; pass < 2 && !stoppingToken.IsCancellationRequested; pass++)
+        {
+            if (pass > 0)
+            {
+                await Task.Delay(ReattachAgainAfter, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            await Parallel.ForEachAsync(connections.All, new ParallelOptions { MaxDegreeOfParallelism = ReattachParallelism }, async (connection, _) =>
+            {
+                var route = new ClientRoute(Id, connection.Id, connection.Transport, connection.UserId, connection.ClientId, reference);
+                try
+                {
+                    await grains.GetUserGrainOrNil(connection.UserId).ReattachAsync(route);
+                }
+                catch (Exception e)
+                {
+                    LogReattachFailed(logger, e, connection.Id);
+                }
+            });
         }
     }
 
@@ -99,6 +140,12 @@ internal sealed partial class FrontEnd(
 
         await base.StopAsync(cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Front end {FrontEndId} had been counted as gone (its lease lapsed); attaching its {Count} connections again")]
+    private static partial void LogLeaseLapsed(ILogger logger, string frontEndId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not attach connection {ConnectionId} again")]
+    private static partial void LogReattachFailed(ILogger logger, Exception exception, long connectionId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the cluster that connection {ConnectionId} closed")]
     private static partial void LogForgetFailed(ILogger logger, Exception exception, long connectionId);
