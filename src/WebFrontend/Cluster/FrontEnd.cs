@@ -90,10 +90,9 @@ internal sealed partial class FrontEnd(
 
             await Parallel.ForEachAsync(connections.All, new ParallelOptions { MaxDegreeOfParallelism = ReattachParallelism }, async (connection, _) =>
             {
-                var route = new ClientRoute(Id, connection.Id, connection.Transport, connection.UserId, connection.ClientId, reference);
                 try
                 {
-                    await grains.GetUserGrainOrNil(connection.UserId).ReattachAsync(route);
+                    await grains.GetUserGrainOrNil(connection.UserId).ReattachAsync(connection.RouteVia(Id, reference));
                 }
                 catch (Exception e)
                 {

@@ -63,7 +63,7 @@ internal sealed class FrontEndObserver(
     {
         var reference = Reference ?? throw new InvalidOperationException("The front end is not registered yet.");
         return Task.FromResult(connections.OfUser(userId)
-            .Select(c => new ClientRoute(frontEndId, c.Id, c.Transport, c.UserId, c.ClientId, reference))
+            .Select(c => c.RouteVia(frontEndId, reference))
             .ToImmutableArray());
     }
 

@@ -45,7 +45,7 @@ internal sealed partial class AjaxEndpoint(
             connections.NextId(), request.ClientId, userId, packerIndex, packer,
             _options, scheduler, metrics, logger, Ended);
         sessions.Add(session);
-        var route = new ClientRoute(frontEnd.Id, session.Id, SenteTransport.Ajax, userId, request.ClientId, reference);
+        var route = session.RouteVia(frontEnd.Id, reference);
         var user = grains.GetUserGrainOrNil(userId);
         var known = false;
         try

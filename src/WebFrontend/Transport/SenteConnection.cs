@@ -18,6 +18,10 @@ internal abstract class SenteConnection(long id, string clientId, string? userId
 
     public abstract SenteTransport Transport { get; }
 
+    /// <summary>This connection's route through the front end <paramref name="frontEndId"/>, as user grains keep it.</summary>
+    public ClientRoute RouteVia(string frontEndId, IFrontEndObserver frontEnd) =>
+        new(frontEndId, Id, Transport, UserId, ClientId, frontEnd);
+
     private readonly SequenceGate _gate = new();
 
     // What the gate released, used only under the gate's lock and emptied before leaving it.

@@ -137,7 +137,7 @@ internal sealed partial class SenteEndpoint(
             connections.NextId(), request.ClientId, userId, packerIndex, packers[packerIndex],
             socket, _options.SendQueueLimit, scheduler, metrics, logger);
         var user = grains.GetUserGrainOrNil(userId);
-        var route = new ClientRoute(frontEnd.Id, connection.Id, SenteTransport.WebSocket, userId, request.ClientId, reference);
+        var route = connection.RouteVia(frontEnd.Id, reference);
 
         // The handshake is queued first, and sending starts only once the user's grain
         // knows the route: a client that has seen its handshake can already be pushed to.

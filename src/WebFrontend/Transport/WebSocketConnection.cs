@@ -346,7 +346,7 @@ internal sealed partial class WebSocketConnection : SenteConnection
             lock (_sendLock)
             {
                 _queued = null;
-                finished = _sendsFinished ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                finished = SendsFinishedSource();
             }
 
             finished.TrySetResult();
@@ -357,9 +357,13 @@ internal sealed partial class WebSocketConnection : SenteConnection
     {
         lock (_sendLock)
         {
-            return (_sendsFinished ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            return SendsFinishedSource().Task;
         }
     }
+
+    /// <summary>Made on first need (most connections never close from the server side); call under the send lock.</summary>
+    private TaskCompletionSource SendsFinishedSource() =>
+        _sendsFinished ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private static bool IsSocketGone(Exception e) =>
         e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException;
