@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Orleans.Sente.Protocol.Tests;
 
 /// <summary>
-/// Sente's captured transcripts (<c>shared/sente/vectors/</c>, beside the repository). Frames
+/// Sente's captured transcripts (<c>tests/vectors/sente/</c>, copied into the repository). Frames
 /// are taken out of the transcript lines with a regular expression and a two-escape unescape,
 /// independently of the reader under test.
 /// </summary>
@@ -66,7 +66,7 @@ internal static partial class Vectors
         {
             if (System.IO.File.Exists(Path.Combine(dir.FullName, "Orleans.Sente.sln")))
             {
-                var folder = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "sente", "vectors"));
+                var folder = Path.GetFullPath(Path.Combine(dir.FullName, "tests", "vectors", "sente"));
                 return Directory.Exists(folder)
                     ? folder
                     : throw new InvalidOperationException($"Sente's test vectors are missing: expected them at {folder}");
