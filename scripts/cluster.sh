@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # A real local cluster with one command:
-#   scripts/cluster.sh start [--detach]   Azurite, two silos, two front ends (each its own process,
+#   scripts/cluster.sh start [--detach] [--fresh]
+#                                         Azurite, two silos, two front ends (each its own process,
 #                                         the built DLLs run with `dotnet <dll>`) and nginx in front
 #                                         of the front ends (round-robin, no stickiness, WebSocket
 #                                         upgrades passed), all on 127.0.0.1 with free ports.
 #                                         In the foreground until Ctrl-C, which stops everything;
 #                                         with --detach it returns once everything is ready.
+#                                         Azurite keeps its data on disk in the run folder
+#                                         (azurite-data/), so sessions, the key ring and durable
+#                                         pushes survive a stop and start; --fresh starts empty.
 #   scripts/cluster.sh stop               stops everything a detached start started.
 # Environment: SENTE_CLUSTER_DIR (run folder with pid files, logs and cluster.env; default .cluster),
 # SENTE_CLUSTER_CONFIGURATION (Release), SENTE_CLUSTER_BUILD (1; 0 uses what is built).
@@ -19,6 +23,9 @@ config="${SENTE_CLUSTER_CONFIGURATION:-Release}"
 silo_dll="$root/src/Silo/bin/$config/net10.0/Orleans.Sente.Silo.dll"
 front_end_dll="$root/src/WebFrontend/bin/$config/net10.0/Orleans.Sente.WebFrontend.dll"
 ready_seconds=90
+
+# env_line NAME VALUE: NAME='VALUE', quoted for the shell (the values hold no single quote).
+env_line() { printf "%s='%s'\n" "$1" "$2"; }
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
@@ -50,11 +57,19 @@ start_dotnet() {
 }
 
 start() {
-  local detach="${1:-}"
+  local detach="" fresh=""
+  for arg in "$@"; do
+    case "$arg" in
+      --detach) detach=1 ;;
+      --fresh) fresh=1 ;;
+      *) echo "unknown option $arg (start takes --detach and --fresh)" >&2; exit 2 ;;
+    esac
+  done
   if ls "$run"/*.pid >/dev/null 2>&1; then
     echo "A cluster is already running from $run; run scripts/cluster.sh stop first." >&2
     exit 1
   fi
+  [ -n "$fresh" ] && rm -rf "$run/azurite-data"
   mkdir -p "$run/logs" "$run/nginx"
   if [ "${SENTE_CLUSTER_BUILD:-1}" = 1 ]; then
     echo "== build ($config)"
@@ -65,7 +80,7 @@ start() {
 
   trap 'echo "start failed; logs in $run/logs"; stop_all; exit 1' ERR
   local started; started="$(now_ms)"
-  sente_azurite_start "$run/azurite" "$run/logs/azurite.log"
+  sente_azurite_start "$run/azurite" "$run/logs/azurite.log" "$run/azurite-data"
   echo "$SENTE_AZURITE_PID" >"$run/azurite.pid"
 
   local cluster_id="sente-local-$(date +%s)" common silo_http=() front_http=()
@@ -123,17 +138,18 @@ CONF
   local took=$(( $(now_ms) - started ))
   trap - ERR
 
-  cat >"$run/cluster.env" <<ENV
-SENTE_CLUSTER_URL=http://127.0.0.1:$nginx_port
-SENTE_CLUSTER_CONNECTION=$SENTE_AZURITE_CONNECTION
-SENTE_CLUSTER_ID=$cluster_id
-SENTE_CLUSTER_SERVICE_ID=sente-local
-SENTE_CLUSTER_SILO_1=http://127.0.0.1:${silo_http[0]}
-SENTE_CLUSTER_SILO_2=http://127.0.0.1:${silo_http[1]}
-SENTE_CLUSTER_FRONT_END_1=http://127.0.0.1:${front_http[0]}
-SENTE_CLUSTER_FRONT_END_2=http://127.0.0.1:${front_http[1]}
-SENTE_CLUSTER_START_MS=$took
-ENV
+  # Shell syntax, each value single-quoted (the connection string holds ';'): `source` reads it.
+  {
+    env_line SENTE_CLUSTER_URL "http://127.0.0.1:$nginx_port"
+    env_line SENTE_CLUSTER_CONNECTION "$SENTE_AZURITE_CONNECTION"
+    env_line SENTE_CLUSTER_ID "$cluster_id"
+    env_line SENTE_CLUSTER_SERVICE_ID sente-local
+    env_line SENTE_CLUSTER_SILO_1 "http://127.0.0.1:${silo_http[0]}"
+    env_line SENTE_CLUSTER_SILO_2 "http://127.0.0.1:${silo_http[1]}"
+    env_line SENTE_CLUSTER_FRONT_END_1 "http://127.0.0.1:${front_http[0]}"
+    env_line SENTE_CLUSTER_FRONT_END_2 "http://127.0.0.1:${front_http[1]}"
+    env_line SENTE_CLUSTER_START_MS "$took"
+  } >"$run/cluster.env"
   cat <<MSG
 == cluster ready in ${took} ms (run folder $run)
    open http://127.0.0.1:$nginx_port/ in a browser (nginx, round-robin over both front ends)
@@ -141,7 +157,7 @@ ENV
    silos:      http://127.0.0.1:${silo_http[0]}/dashboard  http://127.0.0.1:${silo_http[1]}/dashboard
    each also serves /health/live, /health/ready and /metrics; logs in $run/logs
 MSG
-  if [ "$detach" != "--detach" ]; then
+  if [ -z "$detach" ]; then
     echo "   Ctrl-C stops everything"
     trap 'echo; echo "== stopping"; stop_all; exit 0' INT TERM
     while :; do sleep 1 & wait $!; done
@@ -149,7 +165,7 @@ MSG
 }
 
 case "${1:-}" in
-  start) start "${2:-}" ;;
+  start) shift; start "$@" ;;
   stop) stop_all; echo "== stopped" ;;
-  *) echo "usage: $0 start [--detach] | stop" >&2; exit 2 ;;
+  *) echo "usage: $0 start [--detach] [--fresh] | stop" >&2; exit 2 ;;
 esac

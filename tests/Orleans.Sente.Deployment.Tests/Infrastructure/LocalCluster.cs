@@ -10,35 +10,70 @@ internal sealed class LocalCluster : IAsyncDisposable
 {
     private readonly string _run;
 
-    private LocalCluster(string run, Dictionary<string, string> env, TimeSpan started)
-    {
-        _run = run;
-        Env = env;
-        StartedIn = started;
-    }
+    private LocalCluster(string run) => _run = run;
 
-    public IReadOnlyDictionary<string, string> Env { get; }
+    /// <summary>The current start's <c>cluster.env</c>: addresses change with every start.</summary>
+    public IReadOnlyDictionary<string, string> Env { get; private set; } = new Dictionary<string, string>();
 
-    public TimeSpan StartedIn { get; }
+    public TimeSpan StartedIn { get; private set; }
 
     public Uri Url => new(Env["SENTE_CLUSTER_URL"]);
 
     public static async Task<LocalCluster> StartAsync()
     {
-        var run = Directory.CreateTempSubdirectory("sente-cluster-").FullName;
-        var watch = Stopwatch.StartNew();
-        var (code, output) = await ScriptAsync(run, "start", "--detach");
+        var cluster = new LocalCluster(Directory.CreateTempSubdirectory("sente-cluster-").FullName);
+        await cluster.StartAgainAsync();
+        return cluster;
+    }
+
+    /// <summary>
+    /// <c>scripts/cluster.sh stop</c>: every process ends, the run folder (with Azurite's data on
+    /// disk) stays for <see cref="StartAgainAsync"/>.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        var (code, output) = await ScriptAsync(_run, "stop");
         if (code != 0)
         {
-            await ScriptAsync(run, "stop");
-            throw new InvalidOperationException($"scripts/cluster.sh start failed ({code}):\n{output}\n{Logs(run)}");
+            throw new InvalidOperationException($"scripts/cluster.sh stop failed ({code}):\n{output}");
+        }
+    }
+
+    /// <summary><c>scripts/cluster.sh start --detach</c> in the same run folder, on new ports.</summary>
+    public async Task StartAgainAsync()
+    {
+        var watch = Stopwatch.StartNew();
+        var (code, output) = await ScriptAsync(_run, "start", "--detach");
+        if (code != 0)
+        {
+            await ScriptAsync(_run, "stop");
+            throw new InvalidOperationException($"scripts/cluster.sh start failed ({code}):\n{output}\n{Logs(_run)}");
         }
 
-        var env = File.ReadAllLines(Path.Combine(run, "cluster.env"))
-            .Select(l => l.Split('=', 2))
-            .ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
-        return new LocalCluster(run, env, watch.Elapsed);
+        Env = ReadEnv(Path.Combine(_run, "cluster.env"));
+        StartedIn = watch.Elapsed;
     }
+
+    /// <summary>What bash sees in <paramref name="name"/> after <c>source cluster.env</c>.</summary>
+    public async Task<string> SourceEnvAsync(string name)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"source \"$1\" && printf '%s' \"${name}\"");
+        start.ArgumentList.Add("bash");
+        start.ArgumentList.Add(Path.Combine(_run, "cluster.env"));
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"source cluster.env failed ({process.ExitCode})");
+    }
+
+    /// <summary>Reads <c>cluster.env</c>: shell lines <c>NAME='value'</c>.</summary>
+    private static Dictionary<string, string> ReadEnv(string file) =>
+        File.ReadAllLines(file)
+            .Where(l => l.Contains('=', StringComparison.Ordinal))
+            .Select(l => l.Split('=', 2))
+            .ToDictionary(p => p[0], p => p[1].Length >= 2 && p[1][0] == '\'' && p[1][^1] == '\'' ? p[1][1..^1] : p[1], StringComparer.Ordinal);
 
     /// <summary>Sends SIGTERM to one of the cluster's processes ("silo-1", "front-end-2", ...) and waits until it has exited.</summary>
     public async Task TerminateAsync(string name)

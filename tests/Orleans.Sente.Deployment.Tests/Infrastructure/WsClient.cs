@@ -31,6 +31,9 @@ internal sealed class WsClient : IAsyncDisposable
     /// <summary>How many handshakes arrived (one per socket opened).</summary>
     public int Handshakes { get; private set; }
 
+    /// <summary>The user-id the last handshake named (null: Sente's nil-uid).</summary>
+    public string? Uid { get; private set; }
+
     /// <summary>Connects to <paramref name="chsk"/> (query <c>client-id</c> and <c>packer=json</c> added) and waits for the handshake.</summary>
     public static async Task<WsClient> ConnectAsync(Uri chsk, bool reconnect = false, CookieContainer? cookies = null, Func<Task<string>>? query = null)
     {
@@ -171,6 +174,8 @@ internal sealed class WsClient : IAsyncDisposable
             && head[0].GetString() == ":chsk/handshake")
         {
             Handshakes++;
+            Uid = head.GetArrayLength() > 1 && head[1].ValueKind == JsonValueKind.Array && head[1].GetArrayLength() > 0
+                && head[1][0].ValueKind == JsonValueKind.String ? head[1][0].GetString() : null;
             _firstHandshake.TrySetResult();
             return;
         }
