@@ -18,6 +18,18 @@ public static class Envelope
     public static readonly EdnKeyword AllUsersWithoutUid = new("sente", "all-users-without-uid");
     public static readonly EdnKeyword AjaxCallbackMarker = new(null, "ajax");
 
+    /// <summary>
+    /// The most levels the server wraps around event data: a push <c>[[[ev-id data]] nil]</c> and
+    /// a handshake <c>[[:chsk/handshake [uid nil data]] nil]</c> put it three deep.
+    /// </summary>
+    public const int WrappingDepth = 3;
+
+    /// <summary>
+    /// How deep a client's event data may nest (97): deeper data, though it read, could not be
+    /// pushed to another client within <see cref="SenteLimits.MaxDepth"/>.
+    /// </summary>
+    public const int MaxEventDataDepth = SenteLimits.MaxDepth - WrappingDepth;
+
     /// <summary>The reply a client ping gets.</summary>
     public static readonly EdnString Pong = new("pong");
 
@@ -45,7 +57,8 @@ public static class Envelope
     /// Reads a client's envelope: <c>[event ?cb]</c> (one element from old clients; extra
     /// elements ignored). An event that is not <c>[namespaced-keyword ?data]</c> becomes
     /// <c>[:chsk/bad-event raw]</c>. Throws <see cref="SentePackException"/> when the value is not an
-    /// envelope at all.
+    /// envelope at all, or when the event's data (or the bad event's raw value) nests deeper than
+    /// <see cref="MaxEventDataDepth"/>, so that whatever reaches the application can be pushed.
     /// </summary>
     public static ClientMessage ReadClientMessage(EdnValue envelope, bool eventIdsAreStrings)
     {
@@ -54,8 +67,14 @@ public static class Envelope
             throw new SentePackException($"Not a Sente envelope (expected [event ?cb-uuid]): {Describe(envelope)}");
         }
 
-        var callback = seq.Count >= 2 && !seq[1].IsNil ? seq[1] : null;
-        return new ClientMessage(ReadEvent(seq[0], eventIdsAreStrings), callback);
+        var callback = seq.Count >= 2 && seq[1] is { IsNil: false } cb ? cb : null;
+        var @event = ReadEvent(seq[0], eventIdsAreStrings);
+        if (EdnDepth.IsDeeperThan(@event.Data, MaxEventDataDepth))
+        {
+            throw new SentePackException($"Event data nested too deep to be pushed (deeper than {MaxEventDataDepth})");
+        }
+
+        return new ClientMessage(@event, callback);
     }
 
     /// <summary>Validates <c>[ev-id ?data]</c> as Sente does; anything else is a bad event.</summary>
@@ -78,11 +97,13 @@ public static class Envelope
         return new SenteEvent(BadEvent, raw);
     }
 
+    /// <summary>A string event id as a keyword, when it is one EDN can print (so it can be pushed to an EDN client).</summary>
     private static EdnKeyword? TryKeyword(string text)
     {
         try
         {
-            return EdnKeyword.Parse(text);
+            var keyword = EdnKeyword.Parse(text);
+            return EdnPrinterCore.IsPrintableKeyword(keyword) ? keyword : null;
         }
         catch (ArgumentException)
         {

@@ -247,7 +247,11 @@ public sealed class EdnReaderTests
         Assert.Throws<SentePackException>(() => EdnReader.Read(Encoding.UTF8.GetBytes("[1 2 3 4 5]"), small));
         Assert.IsType<EdnBigInt>(Read(new string('9', 4096)));
         var e = Assert.Throws<SentePackException>(() => Read(new string('9', 4097)));
-        Assert.StartsWith("Number longer than 4096", e.Message);
+        Assert.StartsWith("Number with more than 4096 digits", e.Message);
+        e = Assert.Throws<SentePackException>(() => Read("1e" + new string('0', 4127)));
+        Assert.StartsWith("Number longer than 4128", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new EdnReaderOptions { MaxNumberLength = 4129 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new EdnReaderOptions { MaxDepth = 101 });
     }
 
     [Fact]

@@ -66,7 +66,6 @@ public sealed class JsonPackerTests
     [InlineData("[1,")]
     [InlineData("[1]]")]
     [InlineData("[1] 2")]
-    [InlineData("{\"a\":1,\"a\":2}")]
     [InlineData("{\"a\" 1}")]
     [InlineData("nul")]
     [InlineData("[1,]")]
@@ -81,8 +80,8 @@ public sealed class JsonPackerTests
     {
         Assert.Throws<SentePackException>(() => Json.Unpack([(byte)'"', 0xC3, (byte)'"']));
         Assert.Throws<SentePackException>(() => Json.Unpack([(byte)'{', (byte)'"', 0xFF, (byte)'"', (byte)':', (byte)'1', (byte)'}']));
-        Assert.Throws<SentePackException>(() => Unpack(Json, new string('[', 65) + new string(']', 65)));
-        Assert.IsType<EdnVector>(Unpack(Json, new string('[', 64) + new string(']', 64)));
+        Assert.Throws<SentePackException>(() => Unpack(Json, new string('[', 101) + new string(']', 101)));
+        Assert.IsType<EdnVector>(Unpack(Json, new string('[', 100) + new string(']', 100)));
     }
 
     [Fact]

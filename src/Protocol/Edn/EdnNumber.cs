@@ -7,10 +7,41 @@ namespace Orleans.Sente.Protocol;
 /// Number tokens as Clojure's EDN reader reads them: integers (<c>42</c>, <c>-7</c>, <c>10N</c>,
 /// <c>0x1F</c>, octal <c>017</c>, radix <c>2r101</c>; too big for a long becomes a big integer),
 /// ratios (<c>1/3</c>, reduced), doubles (<c>1.5</c>, <c>1e10</c>, <c>1.</c>) and decimals
-/// (<c>1.5M</c>).
+/// (<c>1.5M</c>). No number has more than <see cref="SenteLimits.MaxNumberDigits"/> digits:
+/// an integer is measured by its value (<c>0xFF..</c> prints longer than it reads), a ratio by its
+/// two parts together, a decimal or double by its mantissa.
 /// </summary>
 internal static class EdnNumber
 {
+    /// <summary>10^<see cref="SenteLimits.MaxNumberDigits"/>: the smallest magnitude with too many digits.</summary>
+    private static readonly BigInteger TooManyDigits = BigInteger.Pow(10, SenteLimits.MaxNumberDigits);
+
+    /// <summary>The message every reader gives for a number with too many digits.</summary>
+    public static string TooManyDigitsFault { get; } = $"Number with more than {SenteLimits.MaxNumberDigits} digits";
+
+    /// <summary>The message every reader gives for a number token that is too long.</summary>
+    public static string TooLongFault(int length) => $"Number longer than {length} characters";
+
+    /// <summary>True when the magnitude of <paramref name="value"/> has more decimal digits than allowed.</summary>
+    public static bool HasTooManyDigits(BigInteger value) => BigInteger.Abs(value) >= TooManyDigits;
+
+    /// <summary>The digits of <c>[+-]digits[.digits]</c> before any exponent.</summary>
+    public static int MantissaDigits(ReadOnlySpan<char> text)
+    {
+        var e = text.IndexOfAny('e', 'E');
+        var mantissa = e < 0 ? text : text[..e];
+        var digits = 0;
+        foreach (var c in mantissa)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                digits++;
+            }
+        }
+
+        return digits;
+    }
+
     public static bool TryParse(string token, out EdnValue value, out string? fault)
     {
         value = EdnNil.Instance;
@@ -31,7 +62,7 @@ internal static class EdnNumber
         var isHex = body.Length > 1 && body[0] == '0' && body[1] is 'x' or 'X';
         if (!isHex && (body.IndexOfAny('.', 'e', 'E') >= 0 || body[^1] == 'M'))
         {
-            return TryFloat(token, out value);
+            return TryFloat(token, out value, out fault);
         }
 
         var bigSuffix = body[^1] == 'N';
@@ -42,6 +73,12 @@ internal static class EdnNumber
 
         if (!TryInteger(body, out var magnitude))
         {
+            return false;
+        }
+
+        if (HasTooManyDigits(magnitude))
+        {
+            fault = TooManyDigitsFault;
             return false;
         }
 
@@ -134,6 +171,12 @@ internal static class EdnNumber
             return false;
         }
 
+        if (numerator.Length + denominator.Length > SenteLimits.MaxNumberDigits)
+        {
+            fault = TooManyDigitsFault;
+            return false;
+        }
+
         var n = BigInteger.Parse(numerator, NumberStyles.None, CultureInfo.InvariantCulture);
         var d = BigInteger.Parse(denominator, NumberStyles.None, CultureInfo.InvariantCulture);
         if (d.IsZero)
@@ -146,13 +189,20 @@ internal static class EdnNumber
         return true;
     }
 
-    private static bool TryFloat(string token, out EdnValue value)
+    private static bool TryFloat(string token, out EdnValue value, out string? fault)
     {
         value = EdnNil.Instance;
+        fault = null;
         var isDecimal = token[^1] == 'M';
         var text = isDecimal ? token.AsSpan(0, token.Length - 1) : token.AsSpan();
         if (!IsFloatSyntax(text))
         {
+            return false;
+        }
+
+        if (MantissaDigits(text) > SenteLimits.MaxNumberDigits)
+        {
+            fault = TooManyDigitsFault;
             return false;
         }
 

@@ -113,7 +113,7 @@ internal ref partial struct EdnParser
     {
         if (token.Length > _options.MaxNumberLength)
         {
-            throw Error($"Number longer than {_options.MaxNumberLength} characters", at);
+            throw Error(EdnNumber.TooLongFault(_options.MaxNumberLength), at);
         }
 
         var text = Encoding.UTF8.GetString(token);

@@ -50,6 +50,12 @@ internal ref partial struct EdnParser
             throw Error($"No reader function for tag {tag.FullName}.", hash);
         }
 
+        // A tag must print back as itself: #nil, #true or #5/x would not read back as a tag.
+        if (!EdnPrinterCore.IsPrintableTag(tag))
+        {
+            throw Error($"Invalid tag: #{tag.FullName}", hash);
+        }
+
         Enter(hash);
         var value = ReadValue(NoCloser)!;
         _depth--;
@@ -100,7 +106,13 @@ internal ref partial struct EdnParser
             throw Error("Namespaced map must specify a valid namespace", hash);
         }
 
+        // The keys it qualifies must print back: #:5{a 1} would make the symbol 5/a, which reads as a number.
         var ns = Encoding.UTF8.GetString(token);
+        if (!EdnPrinterCore.IsPrintableSymbol(new EdnSymbol(ns, "a")) || !EdnPrinterCore.IsPrintableKeyword(new EdnKeyword(ns, "a")))
+        {
+            throw Error("Namespaced map must specify a valid namespace", hash);
+        }
+
         while (_pos < _s.Length && _s[_pos] < 0x80 && EdnSyntax.IsWhitespace(_s[_pos]))
         {
             _pos++;

@@ -58,7 +58,7 @@ internal readonly struct EdnPrinterCore(bool strict, int maxDepth)
     {
         switch (value)
         {
-            case EdnNil:
+            case null or EdnNil:
                 w.Write("nil"u8);
                 break;
             case EdnBool b:
@@ -180,7 +180,7 @@ internal readonly struct EdnPrinterCore(bool strict, int maxDepth)
         }
 
         var tag = tagged.Tag;
-        if (strict && (tag is null || !IsPrintableSymbol(tag) || !char.IsLetter(tag.FullName[0])))
+        if (strict && (tag is null || !IsPrintableTag(tag)))
         {
             throw new SentePackException($"Tag cannot be printed as EDN: {tag?.FullName}");
         }
@@ -368,6 +368,10 @@ internal readonly struct EdnPrinterCore(bool strict, int maxDepth)
     internal static bool IsPrintableKeyword(EdnKeyword k) => k.Namespace is null
         ? EdnSyntax.IsTokenText(k.Name) && k.Name[0] != ':' && (k.Name == "/" || !k.Name.Contains('/'))
         : EdnSyntax.IsTokenText(k.Namespace) && k.Namespace[0] != ':' && !k.Namespace.Contains('/') && EdnSyntax.IsTokenText(k.Name);
+
+    /// <summary>Reads back as the same tag: a printable symbol starting with a letter (any plane's).</summary>
+    internal static bool IsPrintableTag(EdnSymbol tag) =>
+        IsPrintableSymbol(tag) && System.Text.Rune.IsLetter(System.Text.Rune.GetRuneAt(tag.FullName, 0));
 
     /// <summary>Reads back as the same symbol: not a number, nil, true, false, keyword or dispatch.</summary>
     internal static bool IsPrintableSymbol(EdnSymbol s)

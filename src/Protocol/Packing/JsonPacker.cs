@@ -18,11 +18,14 @@ public sealed class JsonPacker : ISentePacker
 {
     public static readonly JsonPacker Instance = new();
 
-    /// <summary>Deepest nesting read or written.</summary>
-    public const int MaxDepth = 64;
+    /// <summary>Deepest nesting read or written: <see cref="SenteLimits.MaxDepth"/>, as in EDN.</summary>
+    public const int MaxDepth = SenteLimits.MaxDepth;
 
+    // System.Text.Json's own depth checks sit one level above the limit this packer counts
+    // itself (tagged values included, as EDN counts them), so that its own, uniform message
+    // decides and System.Text.Json's InvalidOperationException is never what a caller sees.
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true, MaxDepth = MaxDepth + 1 };
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth };
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth + 1 };
 
     public string Name => "json";
 
@@ -30,24 +33,45 @@ public sealed class JsonPacker : ISentePacker
 
     public bool EventIdsAreStrings => true;
 
+    /// <summary>
+    /// Writes a value. Never fails on a value a reader produced; throws <see cref="SentePackException"/>
+    /// (and nothing else) for one no JSON can carry: nesting past <see cref="MaxDepth"/>, a char
+    /// that is no code point, a ratio over zero, a decimal whose text is no number.
+    /// </summary>
     public void Pack(EdnValue value, IBufferWriter<byte> output)
     {
+        ArgumentNullException.ThrowIfNull(output);
         using var writer = new Utf8JsonWriter(output, WriterOptions);
-        Write(writer, value, 0);
+        try
+        {
+            Write(writer, value, 0);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // What System.Text.Json refuses to write; every case known is handled above it.
+            throw new SentePackException("Cannot write as JSON: " + e.Message, -1, e);
+        }
+
         writer.Flush();
     }
 
+    /// <summary>
+    /// Reads one value; throws <see cref="SentePackException"/> and nothing else on bad input:
+    /// malformed JSON, nesting past <see cref="MaxDepth"/>, a number longer than
+    /// <see cref="SenteLimits.MaxNumberLength"/> or with more than
+    /// <see cref="SenteLimits.MaxNumberDigits"/> digits, a string with a lone surrogate escape.
+    /// </summary>
     public EdnValue Unpack(ReadOnlySpan<byte> frame)
     {
+        var reader = new Utf8JsonReader(frame, ReaderOptions);
         try
         {
-            var reader = new Utf8JsonReader(frame, ReaderOptions);
             if (!reader.Read())
             {
                 throw new SentePackException("Empty JSON frame", 0);
             }
 
-            var value = Read(ref reader);
+            var value = Read(ref reader, 0);
             if (reader.Read())
             {
                 throw new SentePackException("Trailing data after the JSON value", reader.TokenStartIndex);
@@ -55,15 +79,19 @@ public sealed class JsonPacker : ISentePacker
 
             return value;
         }
+        catch (SentePackException)
+        {
+            throw;
+        }
         catch (JsonException e)
         {
             throw new SentePackException("Malformed JSON: " + e.Message, e.BytePositionInLine ?? -1, e);
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Invalid UTF-8 inside a string, a number beyond double's range: the reader
-            // reports these from GetString/GetDouble, not as JsonException.
-            throw new SentePackException("Malformed JSON: " + e.Message, -1, e);
+            // Invalid UTF-8 or a lone surrogate escape inside a string: the reader reports these
+            // from GetString, not as JsonException.
+            throw new SentePackException("Malformed JSON: " + e.Message, reader.TokenStartIndex, e);
         }
     }
 
@@ -83,16 +111,11 @@ public sealed class JsonPacker : ISentePacker
         output.Write("],null]"u8);
     }
 
-    private static void Write(Utf8JsonWriter w, EdnValue value, int depth)
+    private static void Write(Utf8JsonWriter w, EdnValue? value, int depth)
     {
-        if (depth > MaxDepth)
-        {
-            throw new SentePackException($"Value nested deeper than {MaxDepth}");
-        }
-
         switch (value)
         {
-            case EdnNil:
+            case null or EdnNil:
                 w.WriteNullValue();
                 break;
             case EdnBool b:
@@ -115,19 +138,28 @@ public sealed class JsonPacker : ISentePacker
                 w.WriteRawValue(BigDecimalText.TryCanonical(bd.Text, out var decimalText) ? decimalText : throw new SentePackException($"Not a decimal: {bd.Text}"), skipInputValidation: true);
                 break;
             case EdnRatio r:
-                w.WriteNumberValue((double)r.Numerator / (double)r.Denominator);
+                var quotient = Quotient(r);
+                if (double.IsFinite(quotient))
+                {
+                    w.WriteNumberValue(quotient);
+                }
+                else
+                {
+                    w.WriteNullValue();
+                }
+
                 break;
             case EdnString s:
-                w.WriteStringValue(s.Value);
+                w.WriteStringValue(WellFormed(s.Value));
                 break;
             case EdnKeyword k:
-                w.WriteStringValue(":" + k.FullName);
+                w.WriteStringValue(WellFormed(":" + k.FullName));
                 break;
             case EdnSymbol sym:
-                w.WriteStringValue(sym.FullName);
+                w.WriteStringValue(WellFormed(sym.FullName));
                 break;
             case EdnChar c:
-                w.WriteStringValue(char.ConvertFromUtf32(c.CodePoint));
+                w.WriteStringValue(CharText(c.CodePoint));
                 break;
             case EdnUuid u:
                 w.WriteStringValue(u.Value.ToString("D"));
@@ -136,9 +168,11 @@ public sealed class JsonPacker : ISentePacker
                 w.WriteStringValue(i.Value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
                 break;
             case EdnTagged t:
+                Descend(depth);
                 Write(w, t.Value, depth + 1);
                 break;
             case EdnSequence seq:
+                Descend(depth);
                 w.WriteStartArray();
                 foreach (var item in seq)
                 {
@@ -148,6 +182,7 @@ public sealed class JsonPacker : ISentePacker
                 w.WriteEndArray();
                 break;
             case EdnSet set:
+                Descend(depth);
                 w.WriteStartArray();
                 foreach (var item in set)
                 {
@@ -157,10 +192,11 @@ public sealed class JsonPacker : ISentePacker
                 w.WriteEndArray();
                 break;
             case EdnMap map:
+                Descend(depth);
                 w.WriteStartObject();
                 foreach (var entry in map)
                 {
-                    w.WritePropertyName(KeyName(entry.Key));
+                    w.WritePropertyName(WellFormed(KeyName(entry.Key)));
                     Write(w, entry.Value, depth + 1);
                 }
 
@@ -171,8 +207,84 @@ public sealed class JsonPacker : ISentePacker
         }
     }
 
-    private static string KeyName(EdnValue key) => key switch
+    /// <summary>Opens level <paramref name="depth"/>+1, as the EDN printer counts levels.</summary>
+    private static void Descend(int depth)
     {
+        if (depth >= MaxDepth)
+        {
+            throw new SentePackException($"Value nested deeper than {MaxDepth}");
+        }
+    }
+
+    /// <summary>
+    /// A lone surrogate becomes U+FFFD: JSON text is UTF-8 on the wire, and System.Text.Json's
+    /// reader (the .NET client's) refuses a <c>\ud800</c> escape; a browser makes the same
+    /// replacement when it sends a lone surrogate in a WebSocket text frame.
+    /// </summary>
+    internal static string WellFormed(string? text)
+    {
+        if (text is null)
+        {
+            return string.Empty;
+        }
+
+        if (text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0 || !EdnSyntax.HasLoneSurrogate(text))
+        {
+            return text;
+        }
+
+        var chars = text.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(chars[i]))
+            {
+                chars[i] = '\uFFFD';
+            }
+        }
+
+        return new string(chars);
+    }
+
+    private static string CharText(int codePoint) => codePoint switch
+    {
+        >= 0xD800 and <= 0xDFFF => "\uFFFD",
+        >= 0 and <= 0x10FFFF => char.ConvertFromUtf32(codePoint),
+        _ => throw new SentePackException($"Not a character: {codePoint}"),
+    };
+
+    /// <summary>
+    /// The ratio as the nearest double. Parts beyond a double's range (a read ratio may have
+    /// thousands of digits) are scaled down together first, so the quotient is not NaN; one
+    /// beyond a double's range is an infinity, written as null like any other.
+    /// </summary>
+    private static double Quotient(EdnRatio r)
+    {
+        if (r.Denominator.IsZero)
+        {
+            throw new SentePackException("A ratio's denominator is zero");
+        }
+
+        var (n, d) = (r.Numerator, r.Denominator);
+        var excess = Math.Max(BigInteger.Abs(n).GetBitLength(), BigInteger.Abs(d).GetBitLength()) - 1000;
+        if (excess > 0)
+        {
+            (n, d) = (n >> (int)excess, d >> (int)excess);
+            if (d.IsZero)
+            {
+                return n.Sign * r.Denominator.Sign >= 0 ? double.PositiveInfinity : double.NegativeInfinity;
+            }
+        }
+
+        return (double)n / (double)d;
+    }
+
+    private static string KeyName(EdnValue? key) => key switch
+    {
+        null => "nil",
         EdnKeyword k => k.FullName,
         EdnString s => s.Value,
         EdnSymbol s => s.FullName,
@@ -199,7 +311,7 @@ public sealed class JsonPacker : ISentePacker
         return new EdnString(name);
     }
 
-    private static EdnValue Read(ref Utf8JsonReader r)
+    private static EdnValue Read(ref Utf8JsonReader r, int depth)
     {
         switch (r.TokenType)
         {
@@ -212,24 +324,14 @@ public sealed class JsonPacker : ISentePacker
             case JsonTokenType.String:
                 return new EdnString(r.GetString()!);
             case JsonTokenType.Number:
-                if (r.TryGetInt64(out var l))
-                {
-                    return new EdnLong(l);
-                }
-
-                var raw = System.Text.Encoding.UTF8.GetString(r.HasValueSequence ? r.ValueSequence.ToArray() : r.ValueSpan);
-                if (raw.AsSpan().IndexOfAny(".eE") < 0 && BigInteger.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big))
-                {
-                    return new EdnBigInt(big);
-                }
-
-                return new EdnDouble(r.GetDouble());
+                return ReadNumber(ref r);
             case JsonTokenType.StartArray:
             {
+                Enter(ref r, depth);
                 var items = ImmutableArray.CreateBuilder<EdnValue>();
                 while (r.Read() && r.TokenType != JsonTokenType.EndArray)
                 {
-                    items.Add(Read(ref r));
+                    items.Add(Read(ref r, depth + 1));
                 }
 
                 return new EdnVector(items.ToImmutable());
@@ -237,26 +339,69 @@ public sealed class JsonPacker : ISentePacker
 
             case JsonTokenType.StartObject:
             {
+                Enter(ref r, depth);
+
+                // A repeated name keeps its first place and its last value, as JSON.parse does.
                 var entries = new List<KeyValuePair<EdnValue, EdnValue>>();
+                var places = new Dictionary<EdnValue, int>();
                 while (r.Read() && r.TokenType != JsonTokenType.EndObject)
                 {
                     var key = ObjectKey(r.GetString()!);
                     r.Read();
-                    entries.Add(new(key, Read(ref r)));
+                    var value = Read(ref r, depth + 1);
+                    if (places.TryGetValue(key, out var place))
+                    {
+                        entries[place] = new(key, value);
+                    }
+                    else
+                    {
+                        places.Add(key, entries.Count);
+                        entries.Add(new(key, value));
+                    }
                 }
 
-                try
-                {
-                    return EdnMap.Create(entries);
-                }
-                catch (ArgumentException e)
-                {
-                    throw new SentePackException(e.Message, r.TokenStartIndex, e);
-                }
+                return EdnMap.Create(entries);
             }
 
             default:
                 throw new SentePackException($"Unexpected JSON token {r.TokenType}", r.TokenStartIndex);
         }
+    }
+
+    private static void Enter(ref Utf8JsonReader r, int depth)
+    {
+        if (depth >= MaxDepth)
+        {
+            throw new SentePackException($"Nested deeper than {MaxDepth}", r.TokenStartIndex);
+        }
+    }
+
+    /// <summary>
+    /// An integer is a long, or a big integer beyond 64 bits; any other number a double (an
+    /// infinity beyond a double's range, as JavaScript reads it). Bounded as the EDN reader bounds
+    /// numbers: the token's length, and the digits before any exponent.
+    /// </summary>
+    private static EdnValue ReadNumber(ref Utf8JsonReader r)
+    {
+        var raw = r.ValueSpan;
+        if (raw.Length > SenteLimits.MaxNumberLength)
+        {
+            throw new SentePackException(EdnNumber.TooLongFault(SenteLimits.MaxNumberLength), r.TokenStartIndex);
+        }
+
+        if (r.TryGetInt64(out var l))
+        {
+            return new EdnLong(l);
+        }
+
+        var text = System.Text.Encoding.ASCII.GetString(raw);
+        if (EdnNumber.MantissaDigits(text) > SenteLimits.MaxNumberDigits)
+        {
+            throw new SentePackException(EdnNumber.TooManyDigitsFault, r.TokenStartIndex);
+        }
+
+        return text.AsSpan().IndexOfAny(".eE") < 0
+            ? new EdnBigInt(BigInteger.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture))
+            : new EdnDouble(double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture));
     }
 }
