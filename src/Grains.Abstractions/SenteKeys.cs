@@ -9,6 +9,8 @@ namespace Orleans.Sente;
 /// <c>"{length of user key}:{user key}{client-id}"</c>: the client-id is chosen by the client and
 /// unauthenticated, so two users presenting the same client-id get two different grains, and
 /// no choice of client-id can make one user's key look like another's.</item>
+/// <item>A grain's storage key (<see cref="StorageKey"/>) is its grain key, escaped so that no
+/// storage provider rewrites it.</item>
 /// </list>
 /// </summary>
 public static class SenteKeys
@@ -69,6 +71,73 @@ public static class SenteKeys
 
         return hash % (uint)shards;
     }
+
+    /// <summary>Longest storage key in escaped form; a longer one is stored under its hash (<see cref="StorageKey"/>).</summary>
+    internal const int MaxEscapedStorageKeyLength = 256;
+
+    /// <summary>Starts a storage key made of a hash: never the start of an escaped key (an escape is two uppercase hex digits).</summary>
+    internal const string HashedStorageKeyPrefix = "~sha256-";
+
+    /// <summary>
+    /// The key under which a grain's state is stored, made from the bytes of its grain key (Orleans
+    /// keeps a string key as UTF-8), injectively: two grains never share a stored record.
+    /// <para>
+    /// Providers do not encode keys, they sanitize them: Azure Table replaces <c>/ \ # ?</c> with
+    /// <c>_</c> and refuses control characters, so user-ids <c>col/R</c> and <c>col_R</c> would
+    /// share one row; a blob name is a URL path, where <c>\</c> turns into <c>/</c> and <c>/../</c>
+    /// segments fold. So the key is escaped: ASCII letters, digits and <c>- . _ : @</c> stand for
+    /// themselves, every other byte (the escape character <c>~</c> included) becomes <c>~</c> and two
+    /// uppercase hex digits. The result holds nothing a provider rewrites or forbids, so the rewrite
+    /// never happens; <c>_</c> may stand for itself because no character of the result turns into it.
+    /// </para>
+    /// <para>
+    /// Stores bound key length (Azure Table: 1 KiB per partition key, which also holds the service
+    /// id and grain type; a blob name: 1024 characters), and escaping can triple a key: a user-id of
+    /// <see cref="MaxUserIdLength"/> characters outside ASCII escapes to several KiB. An escaped key
+    /// longer than <see cref="MaxEscapedStorageKeyLength"/> is replaced by
+    /// <see cref="HashedStorageKeyPrefix"/> and the SHA-256 of the grain key in hex. Escaped keys
+    /// cannot collide, and a hashed key differs from every escaped key by its prefix; two hashed keys
+    /// collide only with SHA-256, and the storage layer keeps the full grain id beside the state and
+    /// checks it on read, so even that would fail loudly instead of handing one grain another's state.
+    /// </para>
+    /// </summary>
+    internal static string StorageKey(ReadOnlySpan<byte> grainKey)
+    {
+        var length = 0;
+        foreach (var b in grainKey)
+        {
+            length += IsPlainInStorageKey(b) ? 1 : 3;
+        }
+
+        if (length > MaxEscapedStorageKeyLength)
+        {
+            return HashedStorageKeyPrefix + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(grainKey));
+        }
+
+        var key = new char[length];
+        var at = 0;
+        foreach (var b in grainKey)
+        {
+            if (IsPlainInStorageKey(b))
+            {
+                key[at++] = (char)b;
+            }
+            else
+            {
+                key[at++] = '~';
+                key[at++] = HexDigits[b >> 4];
+                key[at++] = HexDigits[b & 0xF];
+            }
+        }
+
+        return new string(key);
+    }
+
+    private const string HexDigits = "0123456789ABCDEF";
+
+    private static bool IsPlainInStorageKey(byte b) =>
+        b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'0' and <= (byte)'9')
+            or (byte)'-' or (byte)'.' or (byte)'_' or (byte)':' or (byte)'@';
 
     /// <summary>Checks a client-chosen client-id: present, not too long, printable.</summary>
     public static bool IsValidClientId(string? clientId, out string? problem)

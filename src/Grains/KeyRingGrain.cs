@@ -8,7 +8,7 @@ namespace Orleans.Sente.Grains;
 /// 90 days by default) and read when a front end starts or refreshes its ring.
 /// </summary>
 internal sealed class KeyRingGrain(
-    [PersistentState("keyring")] IPersistentState<KeyRingState> state) : Grain, IKeyRingGrain
+    [PersistentState("keyring", SenteGrainStorage.ProviderName)] IPersistentState<KeyRingState> state) : Grain, IKeyRingGrain
 {
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ namespace Orleans.Sente.Grains;
 /// expired entry reads as absent.
 /// </summary>
 internal sealed class SessionGrain(
-    [PersistentState("session")] IPersistentState<SessionState> state,
+    [PersistentState("session", SenteGrainStorage.ProviderName)] IPersistentState<SessionState> state,
     TimeProvider clock) : Grain, ISessionGrain
 {
     public async Task<byte[]?> GetAsync()

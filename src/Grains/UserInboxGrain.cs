@@ -13,8 +13,8 @@ namespace Orleans.Sente.Grains;
 /// what falls out is counted and logged, never silent.
 /// </summary>
 internal sealed partial class UserInboxGrain(
-    [PersistentState("inbox")] IPersistentState<UserInboxState> inbox,
-    [PersistentState("lastSeen")] IPersistentState<LastSeenState> lastSeen,
+    [PersistentState("inbox", SenteGrainStorage.ProviderName)] IPersistentState<UserInboxState> inbox,
+    [PersistentState("lastSeen", SenteGrainStorage.ProviderName)] IPersistentState<LastSeenState> lastSeen,
     IOptions<SenteGrainOptions> options,
     SenteGrainMetrics metrics,
     TimeProvider clock,
