@@ -94,6 +94,7 @@ internal sealed class AzureCluster(string connectionString, SenteGrainStorageKin
         {
             o.UserIdFn = r => ValueTask.FromResult<string?>(r.HttpContext.Request.Query["uid"].FirstOrDefault());
             o.CsrfTokenFn = null;
+            o.AllowedOrigins = ["*"];
         });
         if (sessions)
         {
