@@ -15,6 +15,10 @@ namespace Orleans.Sente.Hosting;
 /// (plus, on a front end, registered with the front-end registry); otherwise 503 <c>Unhealthy</c>;</item>
 /// <item><c>GET /metrics</c>: Prometheus text of meter <c>Orleans.Sente</c> and Orleans' own <c>Microsoft.Orleans</c>.</item>
 /// </list>
+/// Each readiness check is cut off after <see cref="CheckTimeout"/> (and then counts as Unhealthy), so
+/// a probe is answered in bounded time while the cluster or its storage hangs. The three endpoints
+/// short-circuit the pipeline (they run at routing): no middleware the application adds after
+/// (sessions, authentication) runs for a probe, so a probe never waits on a session store.
 /// </summary>
 public static class SenteOperations
 {
@@ -25,12 +29,15 @@ public static class SenteOperations
     public const string ReadyPath = "/health/ready";
     public const string MetricsPath = "/metrics";
 
+    /// <summary>How long one readiness check may take before it counts as Unhealthy.</summary>
+    public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>Meters exported at <c>/metrics</c>.</summary>
     public static readonly string[] Meters = ["Orleans.Sente", "Microsoft.Orleans"];
 
     public static IHostApplicationBuilder AddSenteOperations(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHealthChecks().AddCheck<SenteClusterHealthCheck>("cluster", tags: [ReadyTag]);
+        builder.Services.AddHealthChecks().AddCheck<SenteClusterHealthCheck>("cluster", tags: [ReadyTag], timeout: CheckTimeout);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(Meters)
             .AddPrometheusExporter());
@@ -39,9 +46,9 @@ public static class SenteOperations
 
     public static IEndpointRouteBuilder MapSenteOperations(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false });
-        endpoints.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
-        endpoints.MapPrometheusScrapingEndpoint(MetricsPath);
+        endpoints.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false }).ShortCircuit();
+        endpoints.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).ShortCircuit();
+        endpoints.MapPrometheusScrapingEndpoint(MetricsPath).ShortCircuit();
         return endpoints;
     }
 }

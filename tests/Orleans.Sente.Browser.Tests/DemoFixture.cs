@@ -34,7 +34,11 @@ public sealed class DemoFixture : IAsyncLifetime
     internal Task<TestFrontEnd> StartFrontEndAsync(int port = 0) =>
         TestFrontEnd.StartAsync(
             [Silo],
-            configure: o => o.UserIdFn = SenteUserIds.SessionUid,
+            configure: o =>
+            {
+                o.UserIdFn = SenteUserIds.SessionUid;
+                o.CsrfTokenFn = SenteCsrf.SessionToken;
+            },
             configureBuilder: b => b.Services.AddSenteDemo(),
             map: app =>
             {

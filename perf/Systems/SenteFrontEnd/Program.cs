@@ -5,7 +5,8 @@ using Orleans.Sente.WebFrontend;
 // An Orleans.Sente front end as an application would run it in Client mode
 // (--Sente:Cluster:Mode=Client --Sente:Cluster:GatewayPorts=a,b), with default SenteOptions
 // except the two the SignalR baseline also goes without: the user-id is the `uid` query
-// parameter and there is no CSRF token to check.
+// parameter and there is no CSRF token to check (so every origin is allowed on purpose: no
+// cookie makes the user-id).
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.AddBenchLifetime();
@@ -14,6 +15,7 @@ builder.Services.AddSente(o =>
 {
     o.UserIdFn = QueryUserId.FromQuery;
     o.CsrfTokenFn = null;
+    o.AllowedOrigins = ["*"];
 });
 
 var app = builder.Build();

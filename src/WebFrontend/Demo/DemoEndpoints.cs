@@ -1,15 +1,16 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.Sente.Protocol;
 
 namespace Orleans.Sente.WebFrontend.Demo;
 
 /// <summary>
 /// The demo chat served by the embedded default. Its contract: <c>POST /login</c> with form
-/// field <c>user-id</c> sets the session's uid; the page carries the CSRF token in
+/// field <c>user-id</c> starts a new session holding that uid and answers its CSRF token
+/// (<c>POST /logout</c> likewise, with no uid; both refuse other sites); the page carries the CSRF token in
 /// <c>&lt;meta name="csrf-token"&gt;</c>; <c>[:demo/echo x]</c> replies <c>x</c>;
 /// <c>[:chat/send {:to uid :text s}]</c> pushes <c>[:chat/msg {:from sender :text s}]</c> to every
 /// client of <c>uid</c>. Beyond the contract: <c>[:chat/broadcast {:text s}]</c> reaches every
@@ -18,7 +19,7 @@ namespace Orleans.Sente.WebFrontend.Demo;
 /// </summary>
 public static class DemoEndpoints
 {
-    public const string CsrfSessionKey = "csrf-token";
+    public const string CsrfSessionKey = SenteCsrf.SessionKey;
 
     public static IServiceCollection AddSenteDemo(this IServiceCollection services)
     {
@@ -31,13 +32,7 @@ public static class DemoEndpoints
         app.MapGet("/", PageAsync);
         app.MapSenteClientScript();
         app.MapPost("/login", LoginAsync).DisableAntiforgery();
-        app.MapPost("/logout", async context =>
-        {
-            await context.Session.LoadAsync();
-            context.Session.Remove(Hosting.SessionUid);
-            await context.Session.CommitAsync();
-            context.Response.Redirect("/");
-        });
+        app.MapPost("/logout", LogoutAsync).DisableAntiforgery();
         app.MapSente("/chsk")
             .On("demo/echo", context =>
             {
@@ -84,22 +79,62 @@ public static class DemoEndpoints
         return context.Grains.GetUserGrain(to).PushAsync(SenteEvent.Create("chat/msg", message));
     }
 
+    /// <summary>
+    /// Logs in as form field <c>user-id</c>: a new session (id, cookie, CSRF token) holding the uid,
+    /// so a session cookie planted before cannot ride on the login. Answers the new CSRF token (or
+    /// redirects a plain HTML form to the page).
+    /// </summary>
     private static async Task LoginAsync(HttpContext context)
     {
-        var form = await context.Request.ReadFormAsync();
-        var userId = form["user-id"].ToString().Trim();
-        await context.Session.LoadAsync();
-        if (userId.Length is 0 or > SenteKeys.MaxUserIdLength)
+        if (!await FromThisSiteAsync(context))
         {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsync("Bad request: user-id must be 1 to 512 characters.");
             return;
         }
 
-        context.Session.SetString(Hosting.SessionUid, userId);
+        var userId = "";
+        string? problem;
+        try
+        {
+            userId = (await context.Request.ReadFormAsync())["user-id"].ToString().Trim();
+            problem = userId.Length is 0 or > SenteKeys.MaxUserIdLength
+                ? $"user-id must be 1 to {SenteKeys.MaxUserIdLength} characters"
+                : userId.Any(char.IsControl) ? "user-id must not contain a control character" : null;
+        }
+        catch (InvalidDataException)
+        {
+            // The form reader itself refuses a NUL in any field, and forms over its limits.
+            problem = "unreadable form (a control character, or over the form limits)";
+        }
 
+        if (problem is not null)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync($"Bad request: {problem}.");
+            return;
+        }
+
+        var token = await context.RenewSenteSessionAsync();
+        context.Session.SetString(Hosting.SessionUid, userId);
+        await AnswerAsync(context, token);
+    }
+
+    /// <summary>Logs out: a new, empty session with a new CSRF token, which it answers.</summary>
+    private static async Task LogoutAsync(HttpContext context)
+    {
+        if (!await FromThisSiteAsync(context))
+        {
+            return;
+        }
+
+        await context.Session.LoadAsync();
+        context.Session.Clear();
+        await AnswerAsync(context, await context.RenewSenteSessionAsync());
+    }
+
+    private static async Task AnswerAsync(HttpContext context, string token)
+    {
         // The session store is shared by the cluster and written asynchronously: commit before
-        // answering, so a channel opened right after the login already sees the new uid.
+        // answering, so a channel opened right after already sees the new session.
         await context.Session.CommitAsync();
         if (context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
         {
@@ -107,8 +142,38 @@ public static class DemoEndpoints
         }
         else
         {
-            await context.Response.WriteAsync("ok");
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync(token);
         }
+    }
+
+    /// <summary>
+    /// Login CSRF: a browser posting from another site says so in <c>Origin</c> (or, without it, in
+    /// <c>Referer</c>); either must name this host (any port: cookies do not tell ports apart either)
+    /// or one of <see cref="SenteOptions.AllowedOrigins"/>. A request with neither header is not
+    /// from a browser page and passes. Answers 403 otherwise.
+    /// </summary>
+    private static async Task<bool> FromThisSiteAsync(HttpContext context)
+    {
+        var headers = context.Request.Headers;
+        var claimed = headers.Origin.ToString() is { Length: > 0 } origin ? origin : headers.Referer.ToString();
+        if (claimed.Length == 0)
+        {
+            return true;
+        }
+
+        var allowed = context.RequestServices.GetRequiredService<IOptions<SenteOptions>>().Value.AllowedOrigins ?? [];
+        if (Uri.TryCreate(claimed, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            && (string.Equals(uri.IdnHost, context.Request.Host.Host, StringComparison.OrdinalIgnoreCase)
+                || (SenteRequestChecks.TryNormalizeOrigin(claimed, out var normalized)
+                    && allowed.Any(a => SenteRequestChecks.TryNormalizeOrigin(a, out var n) && n == normalized))))
+        {
+            return true;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        await context.Response.WriteAsync("Forbidden: the request comes from another origin.");
+        return false;
     }
 
     private static async Task PageAsync(HttpContext context)
@@ -117,7 +182,7 @@ public static class DemoEndpoints
         var token = context.Session.GetString(CsrfSessionKey);
         if (token is null)
         {
-            token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
+            token = SenteCsrf.NewToken();
             context.Session.SetString(CsrfSessionKey, token);
             await context.Session.CommitAsync();
         }

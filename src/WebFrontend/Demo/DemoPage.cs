@@ -65,24 +65,38 @@ internal static class DemoPage
               $("transport").textContent = state.type === "ajax" ? "Ajax" : "WebSocket";
               $("state").textContent = state.open ? "open" : state.everOpened ? "reconnecting" : "connecting";
               if (state.uid !== null) {
-                $("uid").textContent = state.uid === NIL_UID ? "(not logged in: nil-uid)" : String(state.uid);
+                $("uid").textContent = state.uid === NIL_UID ? "(not logged in: nil-uid)" : show(state.uid);
               }
             };
             showState(client.state);
             client.on("state", (_old, state) => showState(state));
-            const name = (uid) => uid === null || uid === NIL_UID ? "(nil-uid)" : String(uid);
+            // Pushed data can be any value (a map may even have a "toString" key): show strings as
+            // they are and anything else as JSON, always as text.
+            const show = (value) => {
+              if (typeof value === "string") return value;
+              try { return JSON.stringify(value) ?? "undefined"; } catch { return Object.prototype.toString.call(value); }
+            };
+            const name = (uid) => uid === null || uid === undefined || uid === NIL_UID ? "(nil-uid)" : show(uid);
             const refreshOnline = async () => {
               try {
                 const uids = await client.request("demo/online", null, { timeoutMs: 5000 });
-                $("online").textContent = uids.any.map(name).join(", ") || "nobody";
+                $("online").textContent = (Array.isArray(uids?.any) ? uids.any.map(name).join(", ") : show(uids)) || "nobody";
               } catch (error) {
-                $("online").textContent = `unknown (${error.reason ?? error})`;
+                $("online").textContent = `unknown (${show(error?.reason ?? String(error))})`;
               }
             };
             client.on("handshake", refreshOnline);
-            client.on("chat/msg", ({ data }) => log(`${name(data.from)}${data.broadcast ? " (to everyone)" : ""}: ${data.text}`));
-            client.on("demo/presence", ({ data }) => { log(`${name(data.uid)} is ${data.online ? "online" : "offline"}`); refreshOnline(); });
-            client.on("event", ({ id, data }) => { if (id !== "chat/msg" && id !== "demo/presence") log(`${id} ${JSON.stringify(data)}`); });
+            const field = (data, key) => data !== null && typeof data === "object" ? data[key] : undefined;
+            client.on("chat/msg", ({ data }) => log(`${name(field(data, "from"))}${field(data, "broadcast") === true ? " (to everyone)" : ""}: ${show(field(data, "text"))}`));
+            client.on("demo/presence", ({ data }) => { log(`${name(field(data, "uid"))} is ${field(data, "online") === true ? "online" : "offline"}`); refreshOnline(); });
+            client.on("event", ({ id, data }) => { if (id !== "chat/msg" && id !== "demo/presence") log(`${show(id)} ${show(data)}`); });
+
+            // A login or logout starts a new session with a new CSRF token (the answer's body):
+            // the client reads the meta tag at every connect.
+            const renewed = async (response) => {
+              document.querySelector('meta[name="csrf-token"]').setAttribute("content", await response.text());
+              client.reconnect();
+            };
 
             // Log in without leaving the page: the session's uid changes, then a reconnect
             // makes the server read it (Sente's login-then-chsk-reconnect! recipe).
@@ -93,12 +107,16 @@ internal static class DemoPage
                 log(`login failed: ${await response.text()}`);
                 return;
               }
-              client.reconnect();
+              await renewed(response);
             };
 
             $("logout").onclick = async () => {
-              await fetch("/logout", { method: "POST" });
-              client.reconnect();
+              const response = await fetch("/logout", { method: "POST" });
+              if (!response.ok) {
+                log(`logout failed: ${await response.text()}`);
+                return;
+              }
+              await renewed(response);
             };
 
             $("broadcast").onsubmit = async (e) => {
@@ -108,7 +126,7 @@ internal static class DemoPage
               try {
                 await client.request("chat/broadcast", { text }, { timeoutMs: 10000 });
               } catch (error) {
-                log(`chat/broadcast failed: ${error.reason ?? error}`);
+                log(`chat/broadcast failed: ${show(error?.reason ?? String(error))}`);
               }
             };
 
@@ -118,9 +136,9 @@ internal static class DemoPage
               $("text").value = "";
               try {
                 const reply = await client.request("chat/send", { to, text }, { timeoutMs: 10000 });
-                if (reply !== true) log(`chat/send: ${JSON.stringify(reply)}`);
+                if (reply !== true) log(`chat/send: ${show(reply)}`);
               } catch (error) {
-                log(`chat/send failed: ${error.reason ?? error}`);
+                log(`chat/send failed: ${show(error?.reason ?? String(error))}`);
               }
             };
           </script>

@@ -39,7 +39,7 @@ public static class SenteClusterHosting
         }
 
         builder.AddSenteOperations();
-        builder.Services.AddHealthChecks().AddCheck<FrontEndHealthCheck>("front-end", tags: [SenteOperations.ReadyTag]);
+        builder.Services.AddHealthChecks().AddCheck<FrontEndHealthCheck>("front-end", tags: [SenteOperations.ReadyTag], timeout: SenteOperations.CheckTimeout);
         builder.Services.AddHostedService<FrontEndDrain>();
         return builder;
     }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -24,4 +25,7 @@ public static class SenteCsrf
         await session.LoadAsync(context.RequestAborted);
         return session.GetString(SessionKey);
     }
+
+    /// <summary>A new random token (192 bits, base64).</summary>
+    internal static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
 }

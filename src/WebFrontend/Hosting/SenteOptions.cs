@@ -86,7 +86,9 @@ public sealed class SenteOptions
     /// <summary>
     /// Sente's <c>allowed-origins</c>: null (the default) is <c>:all</c>; otherwise the origins
     /// (<c>scheme://host[:port]</c>) a request's <c>Origin</c> header (or, without one, its
-    /// <c>Referer</c>) must match exactly.
+    /// <c>Referer</c>) must match exactly. <c>["*"]</c> allows every origin on purpose. With
+    /// <see cref="CsrfTokenFn"/> null, leaving this null is refused at start: nothing would stop
+    /// a page of another site from opening a channel with the user's cookies.
     /// </summary>
     public ICollection<string>? AllowedOrigins { get; set; }
 

@@ -56,11 +56,19 @@ internal sealed class SenteOptionsValidator : IValidateOptions<SenteOptions>
             failures.Add("Two packers share a name.");
         }
 
+        // Without the CSRF check, only the origin check keeps a page of another site from opening
+        // a channel with the user's cookies; AllowedOrigins = ["*"] says every origin on purpose
+        // (a front end whose user-id comes from no cookie).
+        if (options.CsrfTokenFn is null && options.AllowedOrigins is null)
+        {
+            failures.Add($"CSRF is off ({nameof(options.CsrfTokenFn)} = null): set {nameof(options.AllowedOrigins)} so cross-site pages cannot open connections as your users (or [\"{SenteRequestChecks.AnyOrigin}\"] to allow every origin on purpose).");
+        }
+
         if (options.AllowedOrigins is { } origins)
         {
             foreach (var origin in origins)
             {
-                if (!SenteRequestChecks.TryNormalizeOrigin(origin, out _))
+                if (origin != SenteRequestChecks.AnyOrigin && !SenteRequestChecks.TryNormalizeOrigin(origin, out _))
                 {
                     failures.Add($"{nameof(options.AllowedOrigins)}: '{origin}' is not an origin (scheme://host[:port]).");
                 }

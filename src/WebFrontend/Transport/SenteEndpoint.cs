@@ -189,7 +189,13 @@ internal sealed partial class SenteEndpoint(
                 throw new InvalidDataException("Content-Length over the limit.");
             }
 
-            return await context.Request.ReadFormAsync(new FormOptions { ValueLengthLimit = limit, ValueCountLimit = 32, KeyLengthLimit = 256 }, context.RequestAborted);
+            var (form, refusal) = await AjaxForm.ReadAsync(context, limit);
+            if (refusal is { } r)
+            {
+                await RejectAsync(context, r.Status, r.Reason, r.Text);
+            }
+
+            return form;
         }
         catch (Exception e) when (e is InvalidDataException || (e is BadHttpRequestException bad && bad.StatusCode == StatusCodes.Status413PayloadTooLarge))
         {

@@ -12,10 +12,13 @@ namespace Orleans.Sente.WebFrontend;
 /// </summary>
 internal sealed class SenteRequestChecks(IOptions<SenteOptions> options)
 {
+    /// <summary>The <see cref="SenteOptions.AllowedOrigins"/> entry that allows every origin on purpose.</summary>
+    internal const string AnyOrigin = "*";
+
     private readonly SenteOptions _options = options.Value;
-    private readonly HashSet<string>? _origins = options.Value.AllowedOrigins?
-        .Select(o => TryNormalizeOrigin(o, out var n) ? n : o)
-        .ToHashSet(StringComparer.Ordinal);
+    private readonly HashSet<string>? _origins = options.Value.AllowedOrigins is { } allowed && !allowed.Contains(AnyOrigin)
+        ? allowed.Select(o => TryNormalizeOrigin(o, out var n) ? n : o).ToHashSet(StringComparer.Ordinal)
+        : null;
 
     /// <summary>The rejection and a short reason for the metrics, or null when the request may go on.</summary>
     public async ValueTask<(SenteRejection Rejection, string Reason)?> CheckAsync(HttpContext context, IFormCollection? form)

@@ -79,10 +79,11 @@ internal sealed class AzureCluster(string connectionString, SenteGrainStorageKin
 
     /// <summary>
     /// A front end in AzureStorage client mode on a free port, serving <c>/chsk</c> and the
-    /// operations endpoints; the user-id is the <c>uid</c> query parameter. Returns once
-    /// <c>/health/ready</c> says so.
+    /// operations endpoints; the user-id is the <c>uid</c> query parameter. With
+    /// <paramref name="sessions"/>, it also keeps sessions in the cluster (<c>AddSenteSessions</c>,
+    /// <c>UseSession</c>), as the demo front end does. Returns once <c>/health/ready</c> says so.
     /// </summary>
-    public async Task<WebApplication> StartFrontEndAsync()
+    public async Task<WebApplication> StartFrontEndAsync(bool sessions = false)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
@@ -93,9 +94,20 @@ internal sealed class AzureCluster(string connectionString, SenteGrainStorageKin
         {
             o.UserIdFn = r => ValueTask.FromResult<string?>(r.HttpContext.Request.Query["uid"].FirstOrDefault());
             o.CsrfTokenFn = null;
+            o.AllowedOrigins = ["*"];
         });
+        if (sessions)
+        {
+            builder.Services.AddSenteSessions();
+        }
+
         var app = builder.Build();
         app.MapSenteOperations();
+        if (sessions)
+        {
+            app.UseSession();
+        }
+
         app.MapSente();
         await app.StartAsync().WaitAsync(Timeouts.Start);
         await WaitReadyAsync(new Uri(app.Urls.First()));

@@ -82,6 +82,27 @@ public sealed class AzuriteFixture : IAsyncLifetime
             $"TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
     }
 
+    /// <summary>Freezes Azurite (SIGSTOP): it keeps its sockets and answers nothing, as storage that hangs does.</summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>Lets a paused Azurite run again (SIGCONT).</summary>
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        if (_process is not { HasExited: false } process)
+        {
+            throw new InvalidOperationException("This Azurite is not a process of this fixture (or has exited).");
+        }
+
+        using var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {process.Id} exited with {kill.ExitCode}.");
+        }
+    }
+
     public async Task DisposeAsync()
     {
         if (_process is { HasExited: false })

@@ -48,9 +48,11 @@ internal sealed class TestFrontEnd : IAsyncDisposable
         {
             o.UserIdFn = r => ValueTask.FromResult<string?>(r.HttpContext.Request.Query[TestUidParam].FirstOrDefault());
 
-            // These front ends have no sessions, so no CSRF token to compare with; the security
-            // tests turn the check back on with a session-backed token.
+            // These front ends have no sessions, so no CSRF token to compare with, and the user-id
+            // comes from no cookie, so every origin is allowed on purpose; the security tests turn
+            // the check back on with a session-backed token.
             o.CsrfTokenFn = null;
+            o.AllowedOrigins = ["*"];
             configure?.Invoke(o);
         });
         configureBuilder?.Invoke(builder);
