@@ -103,18 +103,38 @@ internal sealed partial class WebSocketConnection : SenteConnection
             return;
         }
 
-        if (Send(PackedEvent.BatchFrame(batch, PackerIndex, Packer)))
+        if (PackedEvent.BatchFrame(batch, PackerIndex, Packer, _metrics, _logger, out var events) is not { } frame)
         {
-            _metrics.Delivered(batch.Count);
+            return;
+        }
+
+        if (Send(frame))
+        {
+            _metrics.Delivered(events);
         }
         else
         {
-            _metrics.Dropped(_closeReason is null ? "send-queue-full" : "connection-closing", batch.Count);
+            _metrics.Dropped(_closeReason is null ? "send-queue-full" : "connection-closing", events);
         }
     }
 
     /// <summary>Queues a frame that is not a push (handshake, reply, ping).</summary>
-    public bool SendValue(EdnValue value) => Send(Packer.PackToArray(value));
+    public bool SendValue(EdnValue value)
+    {
+        byte[] frame;
+        try
+        {
+            frame = Packer.PackToArray(value);
+        }
+        catch (Exception e)
+        {
+            // An application's reply (or handshake data) this client's packer cannot write.
+            LogUnpackableValue(_logger, e, Id, Packer.Name);
+            return false;
+        }
+
+        return Send(frame);
+    }
 
     /// <summary>Sends the keep-alive ping, once per silence.</summary>
     public void Ping(long now)
@@ -451,6 +471,9 @@ internal sealed partial class WebSocketConnection : SenteConnection
             }
         }
     }
+
+    [LoggerMessage(EventId = 1120, Level = LogLevel.Warning, Message = "Dropped a frame for connection {ConnectionId}: the {Packer} packer cannot write it")]
+    private static partial void LogUnpackableValue(ILogger logger, Exception exception, long connectionId, string packer);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} (client {ClientId}) sent more than {PerSecond} events per second; closing it")]
     private static partial void LogFlood(ILogger logger, long connectionId, string clientId, int perSecond);
