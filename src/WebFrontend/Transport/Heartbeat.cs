@@ -9,7 +9,8 @@ namespace Orleans.Sente.WebFrontend;
 /// One loop per process for every socket's keep-alive: a socket with no activity for half of
 /// <c>WsKeepAlive</c> gets <c>[:chsk/ws-ping nil]</c>; one that then sends nothing for
 /// <c>WsPingTimeout</c> is closed. It also times out parked Ajax polls (<c>LpTimeout</c>) and
-/// ends Ajax sessions that saw no poll for <c>AjaxSessionTimeout</c>. What fails for one
+/// ends Ajax sessions that saw no poll for <c>AjaxSessionTimeout</c>, and aborts a socket whose
+/// write has waited for its client longer than <c>WriteTimeout</c>. What fails for one
 /// connection is logged and skipped: the loop itself never ends before the host stops.
 /// </summary>
 internal sealed partial class Heartbeat(ConnectionStore connections, SenteMetrics metrics, IOptions<SenteOptions> options, ILogger<Heartbeat> logger) : BackgroundService
@@ -20,7 +21,10 @@ internal sealed partial class Heartbeat(ConnectionStore connections, SenteMetric
         var idle = (long)(o.WsKeepAlive.TotalSeconds / 2 * Stopwatch.Frequency);
         var timeout = (long)(o.WsPingTimeout.TotalSeconds * Stopwatch.Frequency);
         var gapTimeout = (long)(SequenceGate.GapTimeout.TotalSeconds * Stopwatch.Frequency);
-        var shortest = Math.Min(Math.Min(o.WsKeepAlive.TotalMilliseconds / 2, o.WsPingTimeout.TotalMilliseconds), Math.Min(o.LpTimeout.TotalMilliseconds, o.AjaxSessionTimeout.TotalMilliseconds));
+        var writeTimeout = (long)(o.WriteTimeout.TotalSeconds * Stopwatch.Frequency);
+        var shortest = Math.Min(
+            Math.Min(Math.Min(o.WsKeepAlive.TotalMilliseconds / 2, o.WsPingTimeout.TotalMilliseconds), Math.Min(o.LpTimeout.TotalMilliseconds, o.AjaxSessionTimeout.TotalMilliseconds)),
+            o.WriteTimeout.TotalMilliseconds);
         var tick = TimeSpan.FromMilliseconds(Math.Clamp(shortest / 5, 10, 1000));
         using var timer = new PeriodicTimer(tick);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
@@ -30,7 +34,7 @@ internal sealed partial class Heartbeat(ConnectionStore connections, SenteMetric
             {
                 try
                 {
-                    Tick(connection, now, idle, timeout, gapTimeout);
+                    Tick(connection, now, idle, timeout, gapTimeout, writeTimeout);
                 }
                 catch (Exception e)
                 {
@@ -40,7 +44,7 @@ internal sealed partial class Heartbeat(ConnectionStore connections, SenteMetric
         }
     }
 
-    private void Tick(SenteConnection connection, long now, long idle, long timeout, long gapTimeout)
+    private void Tick(SenteConnection connection, long now, long idle, long timeout, long gapTimeout, long writeTimeout)
     {
         if (connection.SkipStuckGap(now, gapTimeout) is > 0 and var skipped)
         {
@@ -55,6 +59,12 @@ internal sealed partial class Heartbeat(ConnectionStore connections, SenteMetric
 
         if (connection is not WebSocketConnection ws)
         {
+            return;
+        }
+
+        if (ws.WriteStalledSince is var stalled and not 0 && now - stalled > writeTimeout)
+        {
+            ws.Abort(SenteCloseReason.WriteTimeout);
             return;
         }
 
