@@ -121,6 +121,13 @@ internal sealed partial class WebSocketConnection : SenteConnection
             return;
         }
 
+        if (Volatile.Read(ref _sendsEnded))
+        {
+            // Closed meanwhile: nothing to pack.
+            _metrics.Dropped(EndedReason, batch.Count);
+            return;
+        }
+
         if (PackedEvent.BatchFrame(batch, PackerIndex, Packer, _metrics, _logger, out var events) is not { } frame)
         {
             return;
@@ -132,10 +139,13 @@ internal sealed partial class WebSocketConnection : SenteConnection
                 _metrics.Dropped("send-queue-full", events);
                 break;
             case SendResult.Ended:
-                _metrics.Dropped(_closeReason is null ? "send-queue-full" : "connection-closing", events);
+                _metrics.Dropped(EndedReason, events);
                 break;
         }
     }
+
+    /// <summary>Why a push found the send side ended: the client closed, or the server is closing.</summary>
+    private string EndedReason => _closeReason is null ? "connection-closed" : "connection-closing";
 
     /// <summary>Queues a frame that is not a push (handshake, reply, ping).</summary>
     public bool SendValue(EdnValue value)
@@ -547,6 +557,7 @@ internal sealed partial class WebSocketConnection : SenteConnection
                             _metrics.Rejected("message-too-big");
                             LogTooBig(_logger, Id, ClientId, maxMessageBytes);
                             Close(SenteCloseReason.TooBig(maxMessageBytes));
+                            await IgnoreUntilClosedAsync(buffer);
                             return;
                         }
 
@@ -571,6 +582,7 @@ internal sealed partial class WebSocketConnection : SenteConnection
                     _metrics.Rejected("flood");
                     LogFlood(_logger, Id, ClientId, rate.PerSecond);
                     Close(SenteCloseReason.Flood(rate.PerSecond));
+                    await IgnoreUntilClosedAsync(buffer);
                     return;
                 }
 
@@ -618,6 +630,24 @@ internal sealed partial class WebSocketConnection : SenteConnection
 
     [LoggerMessage(EventId = 1120, Level = LogLevel.Warning, Message = "Dropped a frame for connection {ConnectionId}: the {Packer} packer cannot write it")]
     private static partial void LogUnpackableValue(ILogger logger, Exception exception, long connectionId, string packer);
+
+    /// <summary>
+    /// After the server's close frame, reads and ignores what the client still sends, until its
+    /// close frame or until <see cref="SendDrainLimit"/> after ours (<see cref="_aborted"/>). Closing
+    /// the TCP connection on unread input would reset it, and a client still sending could lose
+    /// our close frame and see an abnormal closure (1006) instead of the reason.
+    /// </summary>
+    private async Task IgnoreUntilClosedAsync(byte[] buffer)
+    {
+        while (_socket.State is WebSocketState.Open or WebSocketState.CloseSent)
+        {
+            var result = await _socket.ReceiveAsync(buffer.AsMemory(), _aborted.Token);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return;
+            }
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} (client {ClientId}) sent more than {PerSecond} events per second; closing it")]
     private static partial void LogFlood(ILogger logger, long connectionId, string clientId, int perSecond);

@@ -14,8 +14,13 @@ internal sealed class MetricRecorder : IDisposable
     private readonly ConcurrentDictionary<string, long> _byReason = new(StringComparer.Ordinal);
 
     public MetricRecorder(TestFrontEnd frontEnd, string instrument)
+        : this(frontEnd.App.Services.GetRequiredService<IMeterFactory>(), instrument)
     {
-        var scope = frontEnd.App.Services.GetRequiredService<IMeterFactory>();
+    }
+
+    /// <summary>Records the counter of the meters made by <paramref name="scope"/>.</summary>
+    public MetricRecorder(IMeterFactory scope, string instrument)
+    {
         _listener.InstrumentPublished = (i, l) =>
         {
             if (i.Name == instrument && ReferenceEquals(i.Meter.Scope, scope))
