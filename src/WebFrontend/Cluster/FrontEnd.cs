@@ -31,7 +31,7 @@ internal sealed partial class FrontEnd(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _observer = new FrontEndObserver(connections, Id, metrics, dispatcher, services, grains);
+        _observer = new FrontEndObserver(connections, Id, metrics, dispatcher, services, grains, logger);
         var delay = TimeSpan.FromMilliseconds(200);
         while (!stoppingToken.IsCancellationRequested)
         {

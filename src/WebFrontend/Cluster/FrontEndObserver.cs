@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
 using Orleans.Sente.Protocol;
 
 namespace Orleans.Sente.WebFrontend;
@@ -6,15 +7,18 @@ namespace Orleans.Sente.WebFrontend;
 /// <summary>
 /// The object grains call on this front end. Orleans runs its calls one at a time, which
 /// keeps pushes to a connection in the order the grain sent them. Every method returns at
-/// once: deliveries only queue into connections.
+/// once: deliveries only queue into connections. What fails for one connection (a push its
+/// packer cannot write, a socket gone) is that connection's alone: the others of the same
+/// delivery, and the other deliveries of the same message, are served.
 /// </summary>
-internal sealed class FrontEndObserver(
+internal sealed partial class FrontEndObserver(
     ConnectionStore connections,
     string frontEndId,
     SenteMetrics metrics,
     EventDispatcher dispatcher,
     IServiceProvider services,
-    IGrainFactory grains) : IFrontEndObserver
+    IGrainFactory grains,
+    ILogger logger) : IFrontEndObserver
 {
     /// <summary>Set once the observer reference exists; routes carry it.</summary>
     public IFrontEndObserver? Reference { get; set; }
@@ -27,7 +31,14 @@ internal sealed class FrontEndObserver(
         {
             if (connections.TryGet(delivery.ConnectionIds[i], out var connection))
             {
-                connection.Deliver(packed, delivery.Flush, delivery.Epoch, sequences.IsDefaultOrEmpty ? 0 : sequences[i]);
+                try
+                {
+                    connection.Deliver(packed, delivery.Flush, delivery.Epoch, sequences.IsDefaultOrEmpty ? 0 : sequences[i]);
+                }
+                catch (Exception e)
+                {
+                    LogDeliveryFailed(logger, e, connection.Id);
+                }
             }
             else
             {
@@ -53,7 +64,14 @@ internal sealed class FrontEndObserver(
         var packed = new PackedEvent(@event);
         foreach (var connection in connections.All)
         {
-            connection.Enqueue(packed, flush);
+            try
+            {
+                connection.Enqueue(packed, flush);
+            }
+            catch (Exception e)
+            {
+                LogDeliveryFailed(logger, e, connection.Id);
+            }
         }
 
         return Task.CompletedTask;
@@ -108,4 +126,7 @@ internal sealed class FrontEndObserver(
         _ = Task.Run(() => dispatcher.DispatchAsync(context));
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(EventId = 1112, Level = LogLevel.Error, Message = "A push to connection {ConnectionId} failed; the other connections are served")]
+    private static partial void LogDeliveryFailed(ILogger logger, Exception exception, long connectionId);
 }

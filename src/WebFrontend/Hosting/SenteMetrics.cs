@@ -13,6 +13,7 @@ internal sealed class SenteMetrics : IDisposable
     private readonly Counter<long> _received;
     private readonly Counter<long> _rejected;
     private readonly UpDownCounter<long> _connections;
+    private long _queuedBytes;
 
     public SenteMetrics(IMeterFactory meters)
     {
@@ -23,7 +24,13 @@ internal sealed class SenteMetrics : IDisposable
         _received = _meter.CreateCounter<long>("sente.events.received", "{event}", "Client events received");
         _rejected = _meter.CreateCounter<long>("sente.requests.rejected", "{request}", "Requests or frames refused, by reason");
         _connections = _meter.CreateUpDownCounter<long>("sente.connections", "{connection}", "Open connections, by transport");
+        _meter.CreateObservableUpDownCounter("sente.send.queued", () => Volatile.Read(ref _queuedBytes), "By", "Bytes waiting to be written to WebSocket clients");
     }
+
+    /// <summary>Bytes waiting to be written to this front end's WebSockets, the frames being written included.</summary>
+    public long QueuedBytes => Volatile.Read(ref _queuedBytes);
+
+    public void Queued(long bytes) => Interlocked.Add(ref _queuedBytes, bytes);
 
     public void Delivered(int events) => _deliveries.Add(events);
 

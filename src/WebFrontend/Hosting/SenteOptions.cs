@@ -16,6 +16,8 @@ public sealed class SenteOptions
     public static readonly TimeSpan DefaultSendBufAjax = TimeSpan.FromMilliseconds(100);
     public const int DefaultMaxMessageBytes = 1024 * 1024;
     public const int DefaultSendQueueLimit = 1024;
+    public const int DefaultSendBufferLimitBytes = 4 * 1024 * 1024;
+    public static readonly TimeSpan DefaultWriteTimeout = TimeSpan.FromSeconds(20);
     public const int DefaultMaxEventsPerSecond = 200;
     public const string DefaultPackerName = "edn";
     public static readonly TimeSpan DefaultAjaxSessionTimeout = TimeSpan.FromMilliseconds(5000);
@@ -57,6 +59,22 @@ public sealed class SenteOptions
 
     /// <summary>Frames waiting to be written to one socket; a client that falls this far behind is closed. Default 1024.</summary>
     public int SendQueueLimit { get; set; } = DefaultSendQueueLimit;
+
+    /// <summary>
+    /// Bytes one WebSocket may hold waiting to be written (the frame being written included). A
+    /// frame that would take a socket over it closes the socket with <c>client too slow: send queue
+    /// full</c>, what was waiting is freed, and the client's grain holds its pushes until it
+    /// reconnects. A single frame larger than this still goes out to a socket holding nothing.
+    /// Default 4 MiB; at least 64 KiB.
+    /// </summary>
+    public int SendBufferLimitBytes { get; set; } = DefaultSendBufferLimitBytes;
+
+    /// <summary>
+    /// How long one frame may take to be written to a WebSocket. A socket whose write has not
+    /// completed by then (a client that stopped reading, its TCP window shut) is aborted, since not
+    /// even a close frame would reach it; its client is parked like any closed one. Default 20 s.
+    /// </summary>
+    public TimeSpan WriteTimeout { get; set; } = DefaultWriteTimeout;
 
     /// <summary>The packer of a client that names none: EDN, as an unmodified Sente client expects.</summary>
     public string DefaultPacker { get; set; } = DefaultPackerName;

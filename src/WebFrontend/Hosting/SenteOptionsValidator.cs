@@ -8,6 +8,9 @@ internal sealed class SenteOptionsValidator : IValidateOptions<SenteOptions>
     /// <summary>Sente's Ajax client gives up on a request after 60 s.</summary>
     internal static readonly TimeSpan ClientAjaxTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>Smaller would close ordinary clients that only fell one handshake and a ping behind.</summary>
+    internal const int MinSendBufferLimitBytes = 64 * 1024;
+
     public ValidateOptionsResult Validate(string? name, SenteOptions options)
     {
         var failures = new List<string>();
@@ -46,6 +49,13 @@ internal sealed class SenteOptionsValidator : IValidateOptions<SenteOptions>
         {
             failures.Add($"{nameof(options.SendQueueLimit)} must be at least 1.");
         }
+
+        if (options.SendBufferLimitBytes < MinSendBufferLimitBytes)
+        {
+            failures.Add($"{nameof(options.SendBufferLimitBytes)} must be at least {MinSendBufferLimitBytes} bytes.");
+        }
+
+        Positive(options.WriteTimeout, nameof(options.WriteTimeout), failures);
 
         if (options.Packers.Count == 0)
         {

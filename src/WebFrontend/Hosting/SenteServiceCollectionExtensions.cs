@@ -33,6 +33,7 @@ public static class SenteServiceCollectionExtensions
         services.TryAddSingleton<AjaxEndpoint>();
         services.TryAddSingleton<BatchScheduler>();
         services.TryAddSingleton<FrontEnd>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, FaultedServiceExitCode>());
         services.AddHostedService(sp => sp.GetRequiredService<BatchScheduler>());
         services.AddHostedService<Heartbeat>();
         services.AddHostedService(sp => sp.GetRequiredService<FrontEnd>());

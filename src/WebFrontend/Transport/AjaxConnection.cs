@@ -100,7 +100,10 @@ internal sealed partial class AjaxConnection : SenteConnection
             }
         }
 
-        answered?.Answer(frame!);
+        if (frame is not null)
+        {
+            answered!.Answer(frame);
+        }
     }
 
     public override void FlushPending()
@@ -118,7 +121,10 @@ internal sealed partial class AjaxConnection : SenteConnection
             (answered, frame) = TakeBatch();
         }
 
-        answered.Answer(frame);
+        if (frame is not null)
+        {
+            answered!.Answer(frame);
+        }
     }
 
     /// <summary>Parks a poll; returns the body to answer it with, or null when the client went away.</summary>
@@ -133,18 +139,14 @@ internal sealed partial class AjaxConnection : SenteConnection
                 return _timeoutFrame;
             }
 
-            if (_pending.Count > 0)
+            superseded = _poll;
+            _poll = poll;
+            if (_pending.Count > 0 && TakeBatch() is (_, { } frame))
             {
                 // Pushes made between polls go out at once with the next poll.
-                superseded = _poll;
-                _poll = poll;
-                var (_, frame) = TakeBatch();
                 superseded?.Answer(_timeoutFrame);
                 return frame;
             }
-
-            superseded = _poll;
-            _poll = poll;
         }
 
         superseded?.Answer(_timeoutFrame);
@@ -283,15 +285,23 @@ internal sealed partial class AjaxConnection : SenteConnection
         poll.Answer(null);
     }
 
-    /// <summary>Takes the pending pushes as one batch frame for the parked poll (under the lock).</summary>
-    private (Poll Poll, byte[] Frame) TakeBatch()
+    /// <summary>
+    /// Takes the pending pushes as one batch frame for the parked poll (under the lock). When the
+    /// client's packer could write none of them, they are gone and the poll stays parked: the frame is null.
+    /// </summary>
+    private (Poll? Poll, byte[]? Frame) TakeBatch()
     {
+        var frame = PackedEvent.BatchFrame(_pending, PackerIndex, Packer, _metrics, _logger, out var events);
+        _pending.Clear();
+        if (frame is null)
+        {
+            return (null, null);
+        }
+
         var poll = _poll!;
         _poll = null;
         _idleSince = Stopwatch.GetTimestamp();
-        var frame = PackedEvent.BatchFrame(_pending, PackerIndex, Packer);
-        _metrics.Delivered(_pending.Count);
-        _pending.Clear();
+        _metrics.Delivered(events);
         return (poll, frame);
     }
 

@@ -99,6 +99,7 @@ internal sealed record SenteCloseReason(System.Net.WebSockets.WebSocketCloseStat
     public static readonly SenteCloseReason PingTimeout = new(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, "ping timeout");
     public static readonly SenteCloseReason Replaced = new(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, "replaced by a newer connection of this client");
     public static readonly SenteCloseReason SendQueueFull = new(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, "client too slow: send queue full");
+    public static readonly SenteCloseReason WriteTimeout = new(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, "client too slow: write timed out");
     public static readonly SenteCloseReason ServerStopping = new((System.Net.WebSockets.WebSocketCloseStatus)1012, "server restarting: reconnect");
     public static readonly SenteCloseReason ClusterUnavailable = new(System.Net.WebSockets.WebSocketCloseStatus.InternalServerError, "cluster unavailable: reconnect later");
 

@@ -135,7 +135,7 @@ internal sealed partial class SenteEndpoint(
         using var socket = await context.WebSockets.AcceptWebSocketAsync(NoProtocolPings);
         var connection = new WebSocketConnection(
             connections.NextId(), request.ClientId, userId, packerIndex, packers[packerIndex],
-            socket, _options.SendQueueLimit, scheduler, metrics, logger);
+            socket, context.Abort, _options, scheduler, metrics, logger);
         var user = grains.GetUserGrainOrNil(userId);
         var route = connection.RouteVia(frontEnd.Id, reference);
 

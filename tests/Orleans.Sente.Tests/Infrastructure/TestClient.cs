@@ -126,6 +126,12 @@ internal sealed class TestClient : IAsyncDisposable
                 WebSocketReceiveResult result;
                 do
                 {
+                    if (length == buffer.Length)
+                    {
+                        // A message larger than the buffer: grow it rather than read zero bytes forever.
+                        Array.Resize(ref buffer, buffer.Length * 2);
+                    }
+
                     result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None) is var r
                         ? new WebSocketReceiveResult(r.Count, r.MessageType, r.EndOfMessage)
                         : throw new InvalidOperationException();
