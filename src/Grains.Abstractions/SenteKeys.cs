@@ -27,7 +27,47 @@ public static class SenteKeys
     public const int MaxUserIdLength = 512;
 
     /// <summary>The user grain key of a user-id; null is Sente's nil-uid.</summary>
-    public static string UserKey(string? userId) => userId is null ? NilUserKey : UserPrefix + userId;
+    /// <exception cref="ArgumentException">The user-id is not well-formed UTF-16 (a lone surrogate).</exception>
+    public static string UserKey(string? userId) =>
+        userId is null ? NilUserKey
+        : IsWellFormed(userId) ? UserPrefix + userId
+        : throw new ArgumentException(NotWellFormed("user-id"), nameof(userId));
+
+    /// <summary>Checks a server-computed user-id: not too long, well-formed text.</summary>
+    public static bool IsValidUserId(string? userId, out string? problem)
+    {
+        problem = userId switch
+        {
+            null => null,
+            { Length: > MaxUserIdLength } => $"user-id longer than {MaxUserIdLength} characters",
+            _ when !IsWellFormed(userId) => NotWellFormed("user-id"),
+            _ => null,
+        };
+        return problem is null;
+    }
+
+    /// <summary>
+    /// Grain keys travel as UTF-8, where a lone surrogate becomes U+FFFD: two ids that differ only
+    /// there would name one grain, so such ids are refused rather than folded.
+    /// </summary>
+    private static bool IsWellFormed(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string NotWellFormed(string what) => $"{what} is not well-formed text (it holds a lone surrogate)";
 
     /// <summary>The user-id of a user grain key; null for the nil-uid.</summary>
     public static string? UserIdOf(string userKey) =>
@@ -39,6 +79,11 @@ public static class SenteKeys
     public static string ClientKey(string? userId, string clientId)
     {
         ArgumentException.ThrowIfNullOrEmpty(clientId);
+        if (!IsWellFormed(clientId))
+        {
+            throw new ArgumentException(NotWellFormed("client-id"), nameof(clientId));
+        }
+
         var userKey = UserKey(userId);
         return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{userKey.Length}:{userKey}{clientId}");
     }
@@ -147,6 +192,7 @@ public static class SenteKeys
             null or "" => "missing client-id",
             { Length: > MaxClientIdLength } => $"client-id longer than {MaxClientIdLength} characters",
             _ when clientId.Any(char.IsControl) => "client-id contains control characters",
+            _ when !IsWellFormed(clientId) => NotWellFormed("client-id"),
             _ => null,
         };
         return problem is null;

@@ -1,14 +1,20 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Orleans.Sente.Hosting;
 
 /// <summary>
-/// Runs a silo or front end so that a failure (bad configuration, storage out of reach) ends
-/// the process with exit code 1 and one line saying what is wrong, rather than a crash dump.
+/// Runs a silo or front end so that a failure (bad configuration, storage out of reach, a
+/// background loop that failed) ends the process with exit code 1 and one line saying what is
+/// wrong, rather than a crash dump or a clean-looking exit 0.
 /// </summary>
 public static class SenteStartup
 {
+    /// <summary>The exit code of a process that stopped because of a fault.</summary>
+    public const int FaultExitCode = 1;
+
     public static int Run(string role, WebApplicationBuilder builder, Action<WebApplicationBuilder> configure, Action<WebApplication> map)
     {
         try
@@ -17,12 +23,21 @@ public static class SenteStartup
             var app = builder.Build();
             map(app);
             app.Run();
-            return 0;
+
+            // A host stopped by a failed background service returns from Run normally; the process
+            // must still exit non-zero, or a supervisor's restart-on-failure would not restart it.
+            if (app.Services.GetServices<IHostedService>().OfType<BackgroundService>().FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true }) is { } failed)
+            {
+                Console.Error.WriteLine($"{role} stopped: {failed.GetType().Name} failed: {Describe(failed.ExecuteTask!.Exception!.GetBaseException())}");
+                return FaultExitCode;
+            }
+
+            return Environment.ExitCode;
         }
         catch (Exception e)
         {
             Console.Error.WriteLine($"{role} stopped: {Describe(e)}");
-            return 1;
+            return FaultExitCode;
         }
     }
 

@@ -30,6 +30,12 @@ public static class Envelope
     /// </summary>
     public const int MaxEventDataDepth = SenteLimits.MaxDepth - WrappingDepth;
 
+    /// <summary>
+    /// True when event data nests deeper than <see cref="MaxEventDataDepth"/>: a push frame of it
+    /// would pass <see cref="SenteLimits.MaxDepth"/>, which no reader takes.
+    /// </summary>
+    public static bool IsTooDeepToPush(EdnValue? data) => EdnDepth.IsDeeperThan(data, MaxEventDataDepth);
+
     /// <summary>The reply a client ping gets.</summary>
     public static readonly EdnString Pong = new("pong");
 

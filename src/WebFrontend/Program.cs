@@ -2,7 +2,7 @@ using Orleans.Sente.Hosting;
 using Orleans.Sente.WebFrontend;
 using Orleans.Sente.WebFrontend.Demo;
 
-var exitCode = SenteStartup.Run(
+return SenteStartup.Run(
     "Orleans.Sente front end",
     WebApplication.CreateBuilder(args),
     builder =>
@@ -17,10 +17,6 @@ var exitCode = SenteStartup.Run(
         app.UseSession();
         app.MapSenteDemo();
     });
-
-// A host stopped by a failed background service returns from Run normally; FaultedServiceExitCode
-// has then set Environment.ExitCode, which a plain "return 0" would overwrite.
-return exitCode != 0 ? exitCode : Environment.ExitCode;
 
 /// <summary>The embedded default: a front end co-hosting a silo, serving the demo chat.</summary>
 public partial class Program;

@@ -1,5 +1,8 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans.Sente.Hosting;
 using Orleans.Sente.Tests.Infrastructure;
 
 namespace Orleans.Sente.Tests;
@@ -29,6 +32,18 @@ public sealed class FaultedServiceExitCodeTests
         {
             Environment.ExitCode = 0;
         }
+    }
+
+    [Fact]
+    public async Task SenteStartup_run_returns_the_fault_exit_code_when_a_background_loop_fails()
+    {
+        // What the silo's and the front end's Main return: Run blocks until the failure stops the host.
+        var fail = new FailingService();
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var run = Task.Run(() => SenteStartup.Run("test process", builder, b => b.Services.AddHostedService(_ => fail), _ => { }));
+        fail.Now.TrySetResult();
+        Assert.Equal(SenteStartup.FaultExitCode, await run.WaitAsync(TestTimeouts.Start));
     }
 
     private sealed class FailingService : BackgroundService

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,8 +9,11 @@ using Orleans.Sente.WebFrontend;
 namespace Orleans.Sente.Tests;
 
 /// <summary>
-/// A push that one packer cannot write (JSON: nesting deeper than 64; EDN writes up to 100) costs
-/// that push for that packer's clients only: the front end, its loops and its other clients go on.
+/// A push that a packer cannot write costs that push for that packer's clients only: the front
+/// end, its loops and its other clients go on. The built-in packers share one set of bounds
+/// (<see cref="SenteLimits"/>), so whatever one of them writes the other writes too; the packer
+/// that writes less here is one an application added (<see cref="ShallowJsonPacker"/>: JSON that
+/// refuses nesting past 64), and a value past the shared bounds is one no packer writes.
 /// </summary>
 public sealed class UnpackablePushTests(UnpackablePushTests.Fixture fixture) : IClassFixture<UnpackablePushTests.Fixture>
 {
@@ -20,15 +24,15 @@ public sealed class UnpackablePushTests(UnpackablePushTests.Fixture fixture) : I
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task A_push_the_json_packer_cannot_write_reaches_edn_clients_and_costs_json_clients_only_that_push(bool flushed)
+    public async Task A_push_one_packer_cannot_write_reaches_the_other_packers_clients_and_costs_its_own_only_that_push(bool flushed)
     {
         var user = Unique("u");
-        var (json, _) = await TestClient.ConnectAsync(FrontEnd, user);
+        var (json, _) = await TestClient.ConnectAsync(FrontEnd, user, packer: ShallowJsonPacker.PackerName);
         var ednId = Unique("edn");
         var (edn, _) = await TestClient.ConnectRawAsync(FrontEnd, $"client-id={ednId}&packer=edn&{TestFrontEnd.TestUidParam}={user}", ednId);
         await using var _j = json;
         await using var _e = edn;
-        using var ajax = new AjaxClient(Unique("ajax"), user, packer: "json");
+        using var ajax = new AjaxClient(Unique("ajax"), user, packer: ShallowJsonPacker.PackerName);
         Assert.Equal(HttpStatusCode.OK, (await ajax.GetAsync(FrontEnd, handshake: true)).Status);
         using var dropped = new MetricRecorder(FrontEnd, "sente.deliveries.dropped");
 
@@ -50,6 +54,43 @@ public sealed class UnpackablePushTests(UnpackablePushTests.Fixture fixture) : I
         await FrontEnd.Grains.GetUserGrain(user).PushAsync(SenteEvent.Create("test/later", 2), PushOptions.Flushed);
         Assert.Equal((HttpStatusCode.OK, """[[[":test/later",2]],null]"""), await poll);
         Assert.Equal("""[[[":test/later",2]],null]""", await json.ReceiveAsync());
+    }
+
+    [Fact]
+    public async Task A_push_no_packer_can_write_costs_every_client_only_that_push()
+    {
+        var user = Unique("u");
+        var (json, _) = await TestClient.ConnectAsync(FrontEnd, user);
+        var ednId = Unique("edn");
+        var (edn, _) = await TestClient.ConnectRawAsync(FrontEnd, $"client-id={ednId}&packer=edn&{TestFrontEnd.TestUidParam}={user}", ednId);
+        await using var _j = json;
+        await using var _e = edn;
+        using var dropped = new MetricRecorder(FrontEnd, "sente.deliveries.dropped");
+
+        await FrontEnd.Grains.GetUserGrain(user).PushAsync(SenteEvent.Create("test/too-deep", Nested(SenteLimits.MaxDepth + 10)), PushOptions.Flushed);
+        await FrontEnd.Grains.GetUserGrain(user).PushAsync(SenteEvent.Create("test/after", 1), PushOptions.Flushed);
+
+        Assert.Equal("[[[:test/after 1]] nil]", await edn.ReceiveAsync());
+        Assert.Equal("""[[[":test/after",1]],null]""", await json.ReceiveAsync());
+        Assert.Equal(2, dropped["unpackable"]);
+        Assert.False(FrontEnd.App.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task A_reply_no_packer_can_write_is_dropped_for_that_request_alone()
+    {
+        // Ajax: the request that wanted the reply is answered as one whose reply never came.
+        using var ajax = new AjaxClient(Unique("ajax"), Unique("u"), packer: "json");
+        Assert.Equal(HttpStatusCode.OK, (await ajax.GetAsync(FrontEnd, handshake: true)).Status);
+        Assert.Equal((HttpStatusCode.OK, """[":chsk/timeout",null]"""), await ajax.PostAsync(FrontEnd, """[[":test/too-deep-reply",null],"cb-1"]"""));
+        Assert.Equal((HttpStatusCode.OK, """["hi",null]"""), await ajax.PostAsync(FrontEnd, """[[":test/echo","hi"],"cb-2"]"""));
+
+        // WebSocket: no reply goes out, the connection lives on and answers the next request.
+        var (ws, _) = await TestClient.ConnectAsync(FrontEnd, Unique("u"));
+        await using var _w = ws;
+        await ws.SendAsync("""[[":test/too-deep-reply",null],"cb-1"]""");
+        await ws.SendAsync("""[[":test/echo","hi"],"cb-2"]""");
+        Assert.Equal("""["hi","cb-2"]""", await ws.ReceiveAsync());
     }
 
     /// <summary>Polls until a poll brings something other than <c>[:chsk/timeout nil]</c> (bounded).</summary>
@@ -78,7 +119,40 @@ public sealed class UnpackablePushTests(UnpackablePushTests.Fixture fixture) : I
         return value;
     }
 
-    /// <summary>One silo and one front end with a handler that pushes a value only EDN can write.</summary>
+    /// <summary>
+    /// An application's packer that writes less than the built-in ones: the JSON packer's format,
+    /// refusing (with <see cref="SentePackException"/>, as a packer must) values nested past 64.
+    /// </summary>
+    private sealed class ShallowJsonPacker : ISentePacker
+    {
+        public const string PackerName = "shallow-json";
+        private const int MaxDepth = 64;
+
+        public string Name => PackerName;
+
+        public bool IsBinary => false;
+
+        public bool EventIdsAreStrings => true;
+
+        public void Pack(EdnValue value, IBufferWriter<byte> output)
+        {
+            if (DepthOf(value) > MaxDepth)
+            {
+                throw new SentePackException($"nested deeper than {MaxDepth}");
+            }
+
+            JsonPacker.Instance.Pack(value, output);
+        }
+
+        public EdnValue Unpack(ReadOnlySpan<byte> frame) => JsonPacker.Instance.Unpack(frame);
+
+        public void WriteBatch(IReadOnlyList<ReadOnlyMemory<byte>> packedEvents, IBufferWriter<byte> output) =>
+            JsonPacker.Instance.WriteBatch(packedEvents, output);
+
+        private static int DepthOf(EdnValue value) => value is EdnVector vector ? 1 + vector.Items.Select(DepthOf).DefaultIfEmpty(0).Max() : 0;
+    }
+
+    /// <summary>One silo and one front end with a handler that pushes a value nested 80 deep, which the shallow packer refuses.</summary>
     public sealed class Fixture : IAsyncLifetime
     {
         internal TestSilo Silo { get; private set; } = null!;
@@ -88,10 +162,19 @@ public sealed class UnpackablePushTests(UnpackablePushTests.Fixture fixture) : I
         public async Task InitializeAsync()
         {
             Silo = await TestSilo.StartAsync(null);
-            FrontEnd = await TestFrontEnd.StartAsync([Silo], o => o.LpTimeout = TimeSpan.FromSeconds(4), map: app =>
+            FrontEnd = await TestFrontEnd.StartAsync([Silo], o =>
+            {
+                o.LpTimeout = TimeSpan.FromSeconds(4);
+                o.Packers.Add(new ShallowJsonPacker());
+            }, map: app =>
             {
                 var sente = app.MapSente();
                 TestHandlers.Map(sente);
+                sente.On("test/too-deep-reply", context =>
+                {
+                    context.Reply(Nested(SenteLimits.MaxDepth + 10));
+                    return Task.CompletedTask;
+                });
                 sente.On("test/poison", context =>
                 {
                     var flushed = context.Data is EdnBool { Value: true };

@@ -118,7 +118,21 @@ internal sealed partial class AjaxEndpoint(
             answer = Envelope.TimeoutFrame;
         }
 
-        await AnswerAsync(context, packer, packer.PackToArray(answer));
+        byte[] body;
+        try
+        {
+            body = packer.PackToArray(answer);
+        }
+        catch (SentePackException e)
+        {
+            // A reply this client's packer cannot write costs that reply alone: the request is
+            // answered as one whose reply never came, as a WebSocket client's callback would end.
+            metrics.Dropped(PackedEvent.UnpackableReason);
+            LogUnpackableReply(logger, e, clientId, packer.Name);
+            body = packer.PackToArray(Envelope.TimeoutFrame);
+        }
+
+        await AnswerAsync(context, packer, body);
 
         // The handler may outlive the request (a reply after the timeout goes nowhere); its failures
         // are logged by the dispatcher.
@@ -150,6 +164,9 @@ internal sealed partial class AjaxEndpoint(
         context.Response.ContentLength = body.Length;
         await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
+
+    [LoggerMessage(EventId = 1130, Level = LogLevel.Warning, Message = "Reply to Ajax client {ClientId} dropped: the {Packer} packer cannot write it")]
+    private static partial void LogUnpackableReply(ILogger logger, Exception exception, string clientId, string packer);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ajax session {ConnectionId} opened ({How}): client {ClientId}, user {UserId}")]
     private static partial void LogOpened(ILogger logger, long connectionId, string clientId, string? userId, string how);

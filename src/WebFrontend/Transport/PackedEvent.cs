@@ -6,8 +6,9 @@ namespace Orleans.Sente.WebFrontend;
 /// <summary>
 /// One push as it arrives at this front end, packed lazily at most once per packer however
 /// many local clients receive it. Also caches the one-event batch frame, the common case.
-/// A push that a packer cannot write (the JSON packer and a value nested deeper than it goes)
-/// is dropped for that packer's clients only, each drop counted, the first one per packer logged.
+/// A push that a packer cannot write (data nested deeper than a push frame may be, or a packer an
+/// application added that writes less than the built-in ones) is dropped for that packer's
+/// clients only, each drop counted, the first one per packer logged.
 /// </summary>
 internal sealed partial class PackedEvent(SenteEvent @event)
 {
@@ -31,7 +32,11 @@ internal sealed partial class PackedEvent(SenteEvent @event)
             Exception? problem = null;
             try
             {
-                bytes = packer.PackToArray(Event.ToVector());
+                // Data deeper than a client may send would make a push frame past the bounds every
+                // reader keeps (the batch adds levels around the event), so no client could read it.
+                bytes = Envelope.IsTooDeepToPush(Event.Data)
+                    ? throw new SentePackException($"Event data nested deeper than {Envelope.MaxEventDataDepth}: a push frame of it would pass {SenteLimits.MaxDepth} levels")
+                    : packer.PackToArray(Event.ToVector());
             }
             catch (Exception e)
             {

@@ -92,9 +92,10 @@ internal sealed partial class SenteEndpoint(
 
         var request = new SenteRequest(context, clientId!);
         var userId = await _options.UserIdFn(request);
-        if (userId is { Length: > SenteKeys.MaxUserIdLength })
+        if (!SenteKeys.IsValidUserId(userId, out var userIdProblem))
         {
-            await RejectAsync(context, StatusCodes.Status500InternalServerError, "bad-user-id", "The server computed an over-long user-id.");
+            // The user-id is the server's own (UserIdFn), so this is the application's error, not the client's.
+            await RejectAsync(context, StatusCodes.Status500InternalServerError, "bad-user-id", $"The server computed a bad user-id: {userIdProblem}.");
             return;
         }
 
