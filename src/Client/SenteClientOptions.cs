@@ -48,6 +48,23 @@ public sealed class SenteClientOptions
     public string? CsrfToken { get; set; }
 
     /// <summary>
+    /// Gives the access token of each connection, as SignalR's <c>AccessTokenProvider</c>: asked before
+    /// every WebSocket upgrade, which carries it as the <c>access_token</c> query parameter (the
+    /// server reads it from there, see <c>docs/authentication.md</c>), and before every Ajax request,
+    /// which carries it as <c>Authorization: Bearer &lt;token&gt;</c>. Asked again at each connect,
+    /// so a provider that refreshes an expiring token keeps reconnects signed in. A null or empty
+    /// token sends none. Default none.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<string?>>? AccessTokenProvider { get; set; }
+
+    /// <summary>
+    /// Headers sent on every Ajax request and on the WebSocket upgrade (set with
+    /// <see cref="ClientWebSocketOptions.SetRequestHeader"/>, which refuses a few reserved names
+    /// such as <c>Host</c> and <c>Sec-WebSocket-Key</c>). Default none.
+    /// </summary>
+    public IDictionary<string, string> Headers { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>
     /// Cookies sent with every request and upgrade (a session cookie, for instance) and updated from responses.
     /// Ignored for Ajax when <see cref="HttpMessageHandler"/> is set (configure that handler's cookies instead). Default none.
     /// </summary>
@@ -135,9 +152,9 @@ public sealed class SenteClientOptions
             problems.Add("EventBufferCapacity must not be negative");
         }
 
-        if (ReconnectPolicy is null || TimeProvider is null || Params is null)
+        if (ReconnectPolicy is null || TimeProvider is null || Params is null || Headers is null)
         {
-            problems.Add("ReconnectPolicy, TimeProvider and Params must not be null");
+            problems.Add("ReconnectPolicy, TimeProvider, Params and Headers must not be null");
         }
 
         if (problems.Count > 0)

@@ -17,7 +17,64 @@ export declare const Outcome: Readonly<{
 }>;
 
 /** What a `send` callback receives, exactly once. */
-export type Result = { ok: true; reply: unknown } | { ok: false; reason: FailureReason; error?: unknown };
+export type Result<Reply = unknown> = { ok: true; reply: Reply } | { ok: false; reason: FailureReason; error?: unknown };
+
+/**
+ * An application's events, for typed `data` and replies without casts. Ids are namespaced, without
+ * the colon ("chat/msg"). Every part is optional:
+ * - `push`: events the server pushes, id to the type of their data;
+ * - `send`: events the client sends without wanting a reply, id to the type of their data;
+ * - `request`: events the client sends for a reply, id to `{ data; reply }`.
+ *
+ * ```ts
+ * interface ChatEvents {
+ *   push: { "chat/msg": { from: string; text: string } };
+ *   send: { "chat/typing": { to: string } };
+ *   request: { "chat/send": { data: { to: string; text: string }; reply: { ok: boolean } | BadRequestReply } };
+ * }
+ * const client = createClient<ChatEvents>();
+ * ```
+ */
+export interface EventMap {
+  push?: object;
+  send?: object;
+  request?: object;
+}
+
+/** The event map of a client created without one: any namespaced id, `unknown` data and replies. */
+export interface AnyEvents {
+  push: { [id: string]: unknown };
+  send: { [id: string]: unknown };
+  request: { [id: string]: { data?: unknown; reply: unknown } };
+}
+
+/** The answer of a server handler whose event data did not bind (Orleans.Sente's typed handlers). */
+export interface BadRequestReply {
+  error: "bad-request";
+  message: string;
+}
+
+type PushMap<E> = E extends { push: infer P } ? P : {};
+type SendMap<E> = E extends { send: infer S } ? S : {};
+type RequestMap<E> = E extends { request: infer R } ? R : {};
+
+/** The ids of the events the server pushes. */
+export type PushId<E extends EventMap> = keyof PushMap<E> & string;
+/** The ids of the events the client may `send`: those of `send` and of `request`. */
+export type SendId<E extends EventMap> = (keyof SendMap<E> | keyof RequestMap<E>) & string;
+/** The ids of the events the client may `request`. */
+export type RequestId<E extends EventMap> = keyof RequestMap<E> & string;
+/** The data of a pushed event. */
+export type PushData<E extends EventMap, K extends PushId<E>> = PushMap<E>[K];
+/** The data of a request (`undefined` when its entry has no `data`). */
+export type RequestData<E extends EventMap, K extends RequestId<E>> = RequestMap<E>[K] extends { data: infer D } ? D : RequestMap<E>[K] extends { data?: infer D } ? D | undefined : undefined;
+/** The data of a sent event. */
+export type SendData<E extends EventMap, K extends SendId<E>> = K extends keyof SendMap<E> ? SendMap<E>[K] : K extends RequestId<E> ? RequestData<E, K> : never;
+/** The reply of a request. */
+export type ReplyOf<E extends EventMap, K extends RequestId<E>> = RequestMap<E>[K] extends { reply: infer R } ? R : unknown;
+
+/** The arguments after the id: the data may be left out only when `undefined` is a valid one. */
+type DataArgs<D, O> = undefined extends D ? [data?: D, options?: O] : [data: D, options?: O];
 
 /** The rejection of `request()`. */
 export declare class SenteError extends Error {
@@ -68,6 +125,14 @@ export interface ClientOptions {
   params?: Record<string, string> | (() => Record<string, string>);
   /** CSRF token; a function is read at every connect. Default: `<meta name="csrf-token">` content, if any. */
   csrfToken?: string | null | (() => string | null);
+  /**
+   * The access token, asked before every WebSocket upgrade (sent as the `access_token` query parameter:
+   * browsers cannot set headers on an upgrade) and before every Ajax request (sent as
+   * `Authorization: Bearer <token>`), as SignalR's `accessTokenFactory`. A promise is awaited; null or
+   * an empty token sends none. The server reads the query parameter itself (see the server's
+   * docs/authentication.md). Default none.
+   */
+  accessTokenFactory?: () => string | null | undefined | Promise<string | null | undefined>;
   /** Connect on creation. Default true. */
   autoConnect?: boolean;
   /** Send a ping after this long with nothing received (WebSocket). Default 20000. */
@@ -130,10 +195,13 @@ export interface ClientState {
 }
 
 /** A pushed event; `id` is the namespaced name without its colon ("my/push"). */
-export interface PushEvent {
-  readonly id: string;
-  readonly data: unknown;
+export interface PushEvent<Id extends string = string, Data = unknown> {
+  readonly id: Id;
+  readonly data: Data;
 }
+
+/** Any pushed event of an event map, discriminated by `id`. */
+export type PushEventOf<E extends EventMap> = { [K in PushId<E>]: PushEvent<K, PushData<E, K>> }[PushId<E>];
 
 export interface HandshakeEvent {
   uid: unknown;
@@ -142,14 +210,18 @@ export interface HandshakeEvent {
   firstHandshake: boolean;
 }
 
-export interface SendOptions {
+export interface SendOptions<Reply = unknown> {
   /** Default: the client's requestTimeoutMs; null for none. */
   timeoutMs?: number | null;
   /** Ask the server for a reply; called exactly once with the Result. */
-  callback?: (result: Result) => void;
+  callback?: (result: Result<Reply>) => void;
 }
 
-export declare class SenteClient {
+/**
+ * A client. `Events` types pushed data, sent data and replies (see {@link EventMap}); without it
+ * every namespaced id is accepted and data is `unknown`.
+ */
+export declare class SenteClient<Events extends EventMap = AnyEvents> {
   constructor(options?: ClientOptions);
   /** The client id sent on every request; fixed for the life of the client. */
   readonly clientId: string;
@@ -158,10 +230,11 @@ export declare class SenteClient {
 
   on(name: "state", fn: (oldState: ClientState, newState: ClientState) => void): () => void;
   on(name: "handshake", fn: (handshake: HandshakeEvent) => void): () => void;
-  on(name: "event", fn: (event: PushEvent) => void): () => void;
   on(name: "error", fn: (error: unknown) => void): () => void;
-  /** A pushed event id, "my/push" or ":my/push". */
-  on(name: string, fn: (event: PushEvent) => void): () => void;
+  /** Every pushed event, after the id listeners. */
+  on(name: "event", fn: (event: PushEventOf<Events>) => void): () => void;
+  /** A pushed event id, "my/push" (untyped clients accept ":my/push" too). */
+  on<K extends PushId<Events>>(name: K, fn: (event: PushEvent<K, PushData<Events, K>>) => void): () => void;
   off(name: string, fn: (...args: any[]) => void): void;
 
   /** Connects, unless already connected or connecting. */
@@ -177,13 +250,22 @@ export declare class SenteClient {
    * Sends an event; returns whether it was handed to the transport. Throws a TypeError for an
    * event id that is not namespaced ("my/event" or ":my/event").
    */
-  send(eventId: string, data?: unknown, options?: SendOptions): boolean;
+  send<K extends SendId<Events>>(
+    eventId: K,
+    ...args: DataArgs<SendData<Events, K>, SendOptions<K extends RequestId<Events> ? ReplyOf<Events, K> : unknown>>
+  ): boolean;
   /** Sends an event and resolves with the reply, or rejects with a SenteError. */
-  request(eventId: string, data?: unknown, options?: { timeoutMs?: number | null }): Promise<unknown>;
+  request<K extends RequestId<Events>>(
+    eventId: K,
+    ...args: DataArgs<RequestData<Events, K>, { timeoutMs?: number | null }>
+  ): Promise<ReplyOf<Events, K>>;
 }
 
-/** Creates a client; it connects at once unless `autoConnect` is false. */
-export declare function createClient(options?: ClientOptions): SenteClient;
+/**
+ * Creates a client; it connects at once unless `autoConnect` is false. Give the application's
+ * {@link EventMap} to type its events: `createClient<ChatEvents>({ ... })`.
+ */
+export declare function createClient<Events extends EventMap = AnyEvents>(options?: ClientOptions): SenteClient<Events>;
 
 /** Wire form of an application event id ("my/req" -> ":my/req"); throws a TypeError if not namespaced. */
 export declare function toWireEventId(eventId: unknown): string;

@@ -91,6 +91,9 @@ export class SenteError extends Error {
  * @property {string} [clientId] Default `crypto.randomUUID()`.
  * @property {Record<string, string> | (() => Record<string, string>)} [params] extra query parameters on connect and polls.
  * @property {string | null | (() => string | null)} [csrfToken] Default: the `<meta name="csrf-token">` content, if any.
+ * @property {() => string | null | undefined | Promise<string | null | undefined>} [accessTokenFactory] the access token,
+ *   asked before every WebSocket upgrade (sent as the `access_token` query parameter) and every Ajax request
+ *   (sent as `Authorization: Bearer <token>`), as SignalR's client asks it. Default none.
  * @property {boolean} [autoConnect] connect on creation. Default true.
  * @property {number} [wsKeepAliveMs] ping after this long with nothing received. Default 20000.
  * @property {number} [wsPingTimeoutMs] reconnect if the ping gets no "pong" within this. Default 5000.
@@ -169,6 +172,8 @@ export class SenteClient {
   #httpProtocol;
   #params;
   #csrfToken;
+  /** @type {(() => string | null | undefined | Promise<string | null | undefined>) | null} */
+  #accessTokenFactory;
   #backoffMsFn;
   #wsFactory;
   #fetch;
@@ -237,6 +242,7 @@ export class SenteClient {
     this.#opts = o;
     this.#params = o.params ?? {};
     this.#csrfToken = o.csrfToken;
+    this.#accessTokenFactory = o.accessTokenFactory ?? null;
     this.#backoffMsFn = o.backoffMsFn;
     /** @type {(url: string) => WebSocketLike} */
     this.#wsFactory = o.webSocketFactory ?? ((url) => /** @type {WebSocketLike} */ (/** @type {unknown} */ (new globalThis.WebSocket(url))));
@@ -547,17 +553,59 @@ export class SenteClient {
 
   // ---------------------------------------------------------------- WebSocket
 
-  #wsUrl() {
+  /** @param {string | null} accessToken */
+  #wsUrl(accessToken) {
     const proto = this.#httpProtocol === "http:" ? "ws:" : "wss:";
-    const query = this.#query({ "client-id": this.clientId, packer: "json", "csrf-token": this.#csrf() });
+    const query = this.#query({
+      "client-id": this.clientId,
+      packer: "json",
+      "csrf-token": this.#csrf(),
+      // Browsers cannot set headers on a WebSocket upgrade: the token travels in the query, as SignalR's does.
+      access_token: accessToken,
+    });
     return `${proto}//${this.#host}${this.#opts.path}?${query}`;
   }
 
+  /** Asks the access token factory (once per connection attempt); a promise is awaited before the socket opens. */
   #openWs() {
     const gen = this.#gen;
+    let token;
+    try {
+      token = this.#accessTokenFactory ? this.#accessTokenFactory() : null;
+    } catch (e) {
+      this.#reportError(e);
+      this.#connectionLost("ws-error");
+      return;
+    }
+    if (!isThenable(token)) {
+      this.#openWsWith(gen, token ?? null);
+      return;
+    }
+    // The connect timeout covers the wait for the token too.
+    this.#startWsConnectTimer(gen);
+    token.then(
+      (t) => {
+        if (gen === this.#gen) {
+          this.#openWsWith(gen, t ?? null);
+        }
+      },
+      (e) => {
+        if (gen === this.#gen) {
+          this.#reportError(e);
+          this.#connectionLost("ws-error");
+        }
+      },
+    );
+  }
+
+  /**
+   * @param {number} gen
+   * @param {string | null} accessToken
+   */
+  #openWsWith(gen, accessToken) {
     let ws;
     try {
-      ws = this.#wsFactory(this.#wsUrl());
+      ws = this.#wsFactory(this.#wsUrl(accessToken));
     } catch (e) {
       this.#reportError(e);
       this.#connectionLost("ws-error");
@@ -581,6 +629,14 @@ export class SenteClient {
         this.#connectionLost(this.#wsErrored ? "ws-error" : "unexpected");
       }
     };
+    this.#startWsConnectTimer(gen);
+  }
+
+  /** @param {number} gen */
+  #startWsConnectTimer(gen) {
+    if (this.#wsConnectTimer !== null) {
+      return;
+    }
     this.#wsConnectTimer = this.#clock.setTimeout(() => {
       this.#wsConnectTimer = null;
       if (gen === this.#gen) {
@@ -686,6 +742,12 @@ export class SenteClient {
     return `${this.#httpProtocol}//${this.#host}${this.#opts.path}`;
   }
 
+  /**
+   * The headers of one Ajax request; a promise when the access token factory answers with one.
+   * The factory is asked per request, as SignalR's long polling asks it, so a refreshed token is
+   * used from the next request on.
+   * @returns {Record<string, string> | Promise<Record<string, string>>}
+   */
   #ajaxHeaders() {
     /** @type {Record<string, string>} */
     const headers = { "X-Requested-With": "XMLHTTPRequest" };
@@ -693,7 +755,15 @@ export class SenteClient {
     if (token) {
       headers["X-CSRF-Token"] = token;
     }
-    return headers;
+    const accessToken = this.#accessTokenFactory ? this.#accessTokenFactory() : null;
+    /** @param {string | null | undefined} t */
+    const withToken = (t) => {
+      if (t) {
+        headers["Authorization"] = `Bearer ${t}`;
+      }
+      return headers;
+    };
+    return isThenable(accessToken) ? accessToken.then(withToken) : withToken(accessToken);
   }
 
   #startPolling() {
@@ -727,9 +797,10 @@ export class SenteClient {
       }, this.#opts.ajaxPollTimeoutMs);
       let text;
       try {
+        const headers = this.#ajaxHeaders();
         const res = await this.#fetch(this.#pollUrl(), {
           method: "GET",
-          headers: this.#ajaxHeaders(),
+          headers: isThenable(headers) ? await headers : headers,
           credentials: "same-origin",
           cache: "no-store",
           signal: controller.signal,
@@ -808,10 +879,11 @@ export class SenteClient {
     }
     const body = new URLSearchParams({ udt: String(this.#clock.now()), "client-id": this.clientId, packer: "json", ppstr });
     Promise.resolve()
-      .then(() =>
+      .then(() => this.#ajaxHeaders())
+      .then((headers) =>
         this.#fetch(`${this.#httpBase()}?packer=json`, {
           method: "POST",
-          headers: { ...this.#ajaxHeaders(), "Content-Type": "application/x-www-form-urlencoded" },
+          headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" },
           credentials: "same-origin",
           body: body.toString(),
           signal: controller.signal,
@@ -970,6 +1042,14 @@ export class SenteClient {
     const meta = this.#document?.querySelector?.('meta[name="csrf-token"]');
     return meta?.getAttribute("content") ?? null;
   }
+}
+
+/**
+ * @param {unknown} value
+ * @returns {value is PromiseLike<any>}
+ */
+function isThenable(value) {
+  return value !== null && typeof value === "object" && typeof (/** @type {any} */ (value).then) === "function";
 }
 
 /** A v4 UUID; crypto.randomUUID exists only in secure contexts, getRandomValues everywhere. */

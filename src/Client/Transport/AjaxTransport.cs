@@ -119,7 +119,7 @@ internal sealed class AjaxTransport(ITransportHost host) : ClientTransport(host)
             {
                 Content = SenteUrls.PostForm(Host.Options, ppstr),
             };
-            AddHeaders(request);
+            await AddHeadersAsync(request, linked.Token);
             using var response = await Host.Http.Client.SendAsync(request, linked.Token);
             body = await response.Content.ReadAsByteArrayAsync(linked.Token);
             if (response.StatusCode != HttpStatusCode.OK)
@@ -163,18 +163,32 @@ internal sealed class AjaxTransport(ITransportHost host) : ClientTransport(host)
         using var deadline = new CancellationTokenSource(Host.Options.LpTimeout, Host.Options.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         using var request = new HttpRequestMessage(HttpMethod.Get, SenteUrls.Poll(Host.Options, handshake));
-        AddHeaders(request);
+        await AddHeadersAsync(request, linked.Token);
         using var response = await Host.Http.Client.SendAsync(request, linked.Token);
         return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(linked.Token));
     }
 
-    private void AddHeaders(HttpRequestMessage request)
+    private async Task AddHeadersAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        var options = Host.Options;
         request.Headers.Accept.Add(AcceptAll);
         request.Headers.Add("X-Requested-With", "XMLHTTPRequest");
-        if (Host.Options.CsrfToken is { Length: > 0 } token)
+        if (options.CsrfToken is { Length: > 0 } token)
         {
             request.Headers.Add("X-CSRF-Token", token);
+        }
+
+        foreach (var (name, value) in options.Headers)
+        {
+            request.Headers.Remove(name);
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        // Asked per request, as SignalR's long polling does: a provider that refreshes an expiring
+        // token keeps a long-lived session signed in.
+        if (await AccessTokenAsync(cancellationToken) is { Length: > 0 } accessToken)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         }
     }
 

@@ -21,6 +21,28 @@ internal abstract class ClientTransport(ITransportHost host)
 
     /// <summary>Sends an event and returns its reply; failures as <see cref="SenteRequestException"/>.</summary>
     public abstract Task<EdnValue> RequestAsync(SenteEvent @event, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The token from <see cref="SenteClientOptions.AccessTokenProvider"/>, or null without one. A
+    /// provider that throws fails the request or connection attempt as a network error would
+    /// (an <see cref="IOException"/>), so the client reconnects with its usual backoff.
+    /// </summary>
+    protected async ValueTask<string?> AccessTokenAsync(CancellationToken cancellationToken)
+    {
+        if (Host.Options.AccessTokenProvider is not { } provider)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await provider(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new IOException("The access token provider failed: " + e.Message, e);
+        }
+    }
 }
 
 /// <summary>How a connection ended: the reason, whether it had opened, and for a refused first request the HTTP status.</summary>

@@ -6,8 +6,11 @@ namespace Orleans.Sente.Client.Transport;
 /// <summary>The addresses of Sente's routes, all on the one endpoint path.</summary>
 internal static class SenteUrls
 {
-    /// <summary><c>ws(s)://…/chsk?&lt;params&gt;&amp;client-id=…&amp;packer=…[&amp;csrf-token=…]</c>.</summary>
-    public static Uri WebSocket(SenteClientOptions options)
+    /// <summary>The query parameter of the access token on the WebSocket upgrade, as SignalR names it.</summary>
+    public const string AccessTokenParam = "access_token";
+
+    /// <summary><c>ws(s)://…/chsk?&lt;params&gt;&amp;client-id=…&amp;packer=…[&amp;csrf-token=…][&amp;access_token=…]</c>.</summary>
+    public static Uri WebSocket(SenteClientOptions options, string? accessToken = null)
     {
         var query = new StringBuilder();
         AppendParams(query, options);
@@ -16,6 +19,11 @@ internal static class SenteUrls
         if (options.CsrfToken is { Length: > 0 } token)
         {
             Append(query, "csrf-token", token);
+        }
+
+        if (accessToken is { Length: > 0 })
+        {
+            Append(query, AccessTokenParam, accessToken);
         }
 
         return Build(options.Uri!, options.Uri!.Scheme is "https" or "wss" ? "wss" : "ws", query);

@@ -113,9 +113,15 @@ internal sealed partial class WebSocketTransport(ITransportHost host) : ClientTr
             _socket.Options.Cookies = options.Cookies;
         }
 
+        foreach (var (name, value) in options.Headers)
+        {
+            _socket.Options.SetRequestHeader(name, value);
+        }
+
         options.ConfigureWebSocket?.Invoke(_socket.Options);
-        var uri = SenteUrls.WebSocket(options);
-        ClientLog.WebSocketConnecting(Host.Logger, uri);
+        var accessToken = await AccessTokenAsync(cancellationToken);
+        var uri = SenteUrls.WebSocket(options, accessToken);
+        ClientLog.WebSocketConnecting(Host.Logger, SenteUrls.WebSocket(options));
         try
         {
             await _socket.ConnectAsync(uri, invoker, cancellationToken);

@@ -77,6 +77,13 @@ public static class EdnConvert
     public static T? ToObject<T>(EdnValue value, JsonSerializerOptions? options = null) =>
         ToJsonNode(value, keywordColons: false).Deserialize<T>(options ?? KebabOptions);
 
+    /// <summary>
+    /// A new copy of the options <see cref="ToObject{T}(EdnValue, JsonSerializerOptions?)"/> uses by
+    /// default (kebab-case names matched case-insensitively, kebab-case enum keywords, numbers read
+    /// from strings too), for an application to adjust and pass back.
+    /// </summary>
+    public static JsonSerializerOptions CreateSerializerOptions() => new(KebabOptions);
+
     /// <summary>The value as JSON, exactly as <see cref="JsonPacker"/> writes it.</summary>
     public static JsonNode? ToJsonNode(EdnValue value) => ToJsonNode(value, keywordColons: true);
 

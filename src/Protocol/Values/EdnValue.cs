@@ -43,6 +43,49 @@ public abstract record EdnValue
     /// <summary>The string, when this is a string; null otherwise.</summary>
     public string? AsString() => this is EdnString s ? s.Value : null;
 
+    /// <summary>The boolean, when this is <c>true</c> or <c>false</c>; null otherwise (nil included).</summary>
+    public bool? AsBoolean() => this is EdnBool b ? b.Value : null;
+
+    /// <summary>
+    /// The integer, when this is an integer that fits 64 bits (an <c>N</c> integer included); null
+    /// otherwise. Doubles, decimals and ratios are not integers here, even when whole.
+    /// </summary>
+    public long? AsInt64() => this switch
+    {
+        EdnLong l => l.Value,
+        EdnBigInt bi when bi.Value >= long.MinValue && bi.Value <= long.MaxValue => (long)bi.Value,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The number as the nearest double, when this is any number (an integer, a double, a
+    /// <c>M</c> decimal or a ratio); null otherwise. JSON clients send whole doubles as integers
+    /// (<c>2.0</c> arrives as <c>2</c>), so integers are numbers here too.
+    /// </summary>
+    public double? AsDouble() => this switch
+    {
+        EdnDouble d => d.Value,
+        EdnLong l => l.Value,
+        EdnBigInt bi => (double)bi.Value,
+        EdnRatio r => (double)r.Numerator / (double)r.Denominator,
+        EdnBigDecimal bd => double.Parse(bd.Text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture),
+        _ => null,
+    };
+
+    /// <summary>
+    /// The number as a <see cref="decimal"/>, when this is an integer, a <c>M</c> decimal or a finite
+    /// double within <see cref="decimal"/>'s range (a double as <see cref="decimal"/>'s conversion
+    /// rounds it, to 15 significant digits); null otherwise, ratios included.
+    /// </summary>
+    public decimal? AsDecimal() => this switch
+    {
+        EdnLong l => l.Value,
+        EdnBigInt bi when bi.Value >= (BigInteger)decimal.MinValue && bi.Value <= (BigInteger)decimal.MaxValue => (decimal)bi.Value,
+        EdnBigDecimal bd when decimal.TryParse(bd.Text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m) => m,
+        EdnDouble d when double.IsFinite(d.Value) && Math.Abs(d.Value) < (double)decimal.MaxValue => (decimal)d.Value,
+        _ => null,
+    };
+
     /// <summary>Reads one EDN value from text with the default <see cref="EdnReaderOptions"/>.</summary>
     public static EdnValue ReadEdn(string edn) => EdnReader.Read(edn);
 

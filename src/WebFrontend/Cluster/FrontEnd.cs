@@ -14,7 +14,6 @@ internal sealed partial class FrontEnd(
     ConnectionStore connections,
     SenteMetrics metrics,
     EventDispatcher dispatcher,
-    IServiceProvider services,
     ILogger<FrontEnd> logger) : BackgroundService
 {
     /// <summary>The second pass of a re-attach: after every silo refreshed its view of the registry (every 2 s).</summary>
@@ -31,7 +30,7 @@ internal sealed partial class FrontEnd(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _observer = new FrontEndObserver(connections, Id, metrics, dispatcher, services, grains, logger);
+        _observer = new FrontEndObserver(connections, Id, metrics, dispatcher, grains, logger);
         var delay = TimeSpan.FromMilliseconds(200);
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -16,7 +16,6 @@ internal sealed partial class FrontEndObserver(
     string frontEndId,
     SenteMetrics metrics,
     EventDispatcher dispatcher,
-    IServiceProvider services,
     IGrainFactory grains,
     ILogger logger) : IFrontEndObserver
 {
@@ -122,7 +121,7 @@ internal sealed partial class FrontEndObserver(
         // Sente's uidport events reach the application's handlers as events of the client that
         // caused them; they never go on the wire. The handler runs off the observer's turn.
         var @event = new SenteEvent(open ? Envelope.UidPortOpen : Envelope.UidPortClose, SenteEndpoint.UidValue(userId));
-        var context = new SenteEventContext(userId, clientId, transport, @event, null, services, grains, CancellationToken.None);
+        var context = new SenteEventContext(userId, clientId, transport, @event, null, new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity()), grains, CancellationToken.None);
         _ = Task.Run(() => dispatcher.DispatchAsync(context));
         return Task.CompletedTask;
     }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Orleans.Sente.Protocol;
 
 namespace Orleans.Sente.WebFrontend;
@@ -10,14 +11,14 @@ public sealed class SenteEventContext
 
     internal SenteEventContext(
         string? userId, string clientId, SenteTransport transport, SenteEvent @event,
-        Action<EdnValue>? reply, IServiceProvider services, IGrainFactory grains, CancellationToken aborted)
+        Action<EdnValue>? reply, ClaimsPrincipal user, IGrainFactory grains, CancellationToken aborted)
     {
         UserId = userId;
         ClientId = clientId;
         Transport = transport;
         Event = @event;
         _reply = reply;
-        Services = services;
+        User = user;
         Grains = grains;
         Aborted = aborted;
     }
@@ -40,7 +41,20 @@ public sealed class SenteEventContext
     /// <summary>True when the client asked for a reply (sent a callback id).</summary>
     public bool WantsReply => _reply is not null;
 
-    public IServiceProvider Services { get; }
+    /// <summary>
+    /// The sender's principal, as ASP.NET Core authenticated it: for a WebSocket, the principal of
+    /// the upgrade request (captured at connect, for every event of the connection); for Ajax, the
+    /// principal of the POST that carried the event. Server-made events (<c>:chsk/uidport-open</c>,
+    /// <c>:chsk/uidport-close</c>) carry an unauthenticated principal.
+    /// </summary>
+    public ClaimsPrincipal User { get; }
+
+    /// <summary>
+    /// The application's services, from a DI scope made for this one handler invocation (scoped
+    /// services such as a DbContext are fresh per event) and disposed, asynchronously, once the
+    /// handler's task has completed.
+    /// </summary>
+    public IServiceProvider Services { get; internal set; } = EmptyServices.Instance;
 
     /// <summary>The cluster, to call grains (push to users, ask state).</summary>
     public IGrainFactory Grains { get; }
@@ -62,6 +76,14 @@ public sealed class SenteEventContext
         _reply(value);
         return true;
     }
+}
+
+/// <summary>What <see cref="SenteEventContext.Services"/> is before the dispatcher gives the context its scope.</summary>
+internal sealed class EmptyServices : IServiceProvider
+{
+    public static readonly EmptyServices Instance = new();
+
+    public object? GetService(Type serviceType) => null;
 }
 
 /// <summary>Handles one client event.</summary>

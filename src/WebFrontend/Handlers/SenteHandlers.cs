@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Orleans.Sente.Protocol;
 
 namespace Orleans.Sente.WebFrontend;
@@ -24,47 +23,31 @@ public sealed class SenteHandlers
         return this;
     }
 
-    internal SenteEventHandler? Find(EdnKeyword id) => _byId.TryGetValue(id, out var handler) ? handler : Fallback;
-}
-
-/// <summary>Runs the handler of each event, isolating the connection from handler failures.</summary>
-internal sealed partial class EventDispatcher(SenteHandlers handlers, SenteMetrics metrics, ILogger<EventDispatcher> logger)
-{
-    public async Task DispatchAsync(SenteEventContext context)
+    /// <summary>
+    /// Registers a handler that receives the event's data bound to <typeparamref name="TRequest"/>
+    /// (<see cref="SenteBinding"/>). Data that does not bind never reaches it: the client gets
+    /// the bad-request answer instead.
+    /// </summary>
+    public SenteHandlers On<TRequest>(string eventId, Func<TRequest, SenteEventContext, Task> handler)
     {
-        if (context.EventId == Envelope.BadEvent)
-        {
-            // Whatever the transport, an invalid event is counted and logged once, here.
-            metrics.Rejected("bad-event");
-            LogBadEvent(logger, context.ClientId, context.Data.ToString());
-        }
-
-        if (handlers.Find(context.EventId) is not { } handler)
-        {
-            if (context.EventId.Namespace != "chsk")
-            {
-                LogUnhandled(logger, context.EventId.ToString(), context.UserId, context.ClientId);
-            }
-
-            return;
-        }
-
-        try
-        {
-            await handler(context);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !context.Aborted.IsCancellationRequested)
-        {
-            LogHandlerFailed(logger, e, context.EventId.ToString(), context.UserId, context.ClientId);
-        }
+        ArgumentNullException.ThrowIfNull(handler);
+        return On(eventId, context => handler(SenteBinding.Bind<TRequest>(context), context));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Client {ClientId} sent an invalid event: {Raw}")]
-    private static partial void LogBadEvent(ILogger logger, string clientId, string? raw);
+    /// <summary>
+    /// Registers a handler that receives the event's data bound to <typeparamref name="TRequest"/>
+    /// and whose result, converted with <see cref="EdnConvert.FromObject(object?)"/>, is the reply
+    /// to the client's callback.
+    /// </summary>
+    public SenteHandlers On<TRequest, TReply>(string eventId, Func<TRequest, SenteEventContext, Task<TReply>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return On(eventId, async context =>
+        {
+            var reply = await handler(SenteBinding.Bind<TRequest>(context), context);
+            context.Reply(EdnConvert.FromObject(reply));
+        });
+    }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "No handler for {EventId} from client {ClientId} of user {UserId}")]
-    private static partial void LogUnhandled(ILogger logger, string eventId, string? userId, string clientId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Handler of {EventId} failed for client {ClientId} of user {UserId}")]
-    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string eventId, string? userId, string clientId);
+    internal SenteEventHandler? Find(EdnKeyword id) => _byId.TryGetValue(id, out var handler) ? handler : Fallback;
 }

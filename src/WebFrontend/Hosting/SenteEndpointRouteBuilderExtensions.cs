@@ -34,6 +34,28 @@ public sealed class SenteRouteBuilder(RouteGroupBuilder group, SenteHandlers han
         return this;
     }
 
+    /// <summary>
+    /// Handles client event <paramref name="eventId"/> with its data bound to <typeparamref name="TRequest"/>
+    /// (<c>:first-name</c> fills <c>FirstName</c>); data that does not bind gets the bad-request
+    /// answer (<see cref="SenteBinding.BadRequestReply"/>) and never reaches the handler.
+    /// </summary>
+    public SenteRouteBuilder On<TRequest>(string eventId, Func<TRequest, SenteEventContext, Task> handler)
+    {
+        handlers.On(eventId, handler);
+        return this;
+    }
+
+    /// <summary>
+    /// Handles client event <paramref name="eventId"/> with its data bound to <typeparamref name="TRequest"/>;
+    /// the handler's result is the reply (<c>Total</c> becomes <c>:total</c>). Data that does not
+    /// bind gets the bad-request answer (<see cref="SenteBinding.BadRequestReply"/>).
+    /// </summary>
+    public SenteRouteBuilder On<TRequest, TReply>(string eventId, Func<TRequest, SenteEventContext, Task<TReply>> handler)
+    {
+        handlers.On(eventId, handler);
+        return this;
+    }
+
     /// <summary>Handles events that have no handler of their own.</summary>
     public SenteRouteBuilder OnAny(SenteEventHandler handler)
     {

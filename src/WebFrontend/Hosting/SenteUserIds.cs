@@ -1,10 +1,12 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 
 namespace Orleans.Sente.WebFrontend;
 
 /// <summary>
 /// Ready-made user-id functions: the three ways of relating clients to users that Sente
-/// describes, each a one-line configuration (<c>o.UserIdFn = SenteUserIds.PerTab</c>).
+/// describes, and the principal's name identifier, each a one-line configuration
+/// (<c>o.UserIdFn = SenteUserIds.PerTab</c>).
 /// </summary>
 public static class SenteUserIds
 {
@@ -32,6 +34,16 @@ public static class SenteUserIds
         await ReadSessionAsync(request.HttpContext, BaseUserIdKey) is { } baseUserId
             ? baseUserId + "/" + request.ClientId
             : null;
+
+    /// <summary>
+    /// The authenticated principal's name identifier claim (<see cref="ClaimTypes.NameIdentifier"/>),
+    /// as SignalR's default user-id provider reads it: every client of one signed-in user shares
+    /// it; no principal (or no such claim) means nil-uid. Needs an authentication scheme
+    /// (<c>app.UseAuthentication()</c>); for a bearer token on the WebSocket upgrade, see
+    /// <c>docs/authentication.md</c>.
+    /// </summary>
+    public static ValueTask<string?> NameIdentifier(SenteRequest request) =>
+        ValueTask.FromResult(request.HttpContext.User.FindFirst(ClaimTypes.NameIdentifier)?.Value);
 
     private static async ValueTask<string?> ReadSessionAsync(HttpContext context, string key)
     {

@@ -27,7 +27,6 @@ internal sealed partial class AjaxEndpoint(
     EventDispatcher dispatcher,
     IGrainFactory grains,
     SenteMetrics metrics,
-    IServiceProvider services,
     ILogger<AjaxEndpoint> logger)
 {
     private readonly SenteOptions _options = options.Value;
@@ -97,7 +96,7 @@ internal sealed partial class AjaxEndpoint(
             // Sente answers at once and runs the handler after.
             await AnswerAsync(context, packer, packer.PackToArray(Envelope.DummyCb200Frame));
             await context.Response.CompleteAsync();
-            await dispatcher.DispatchAsync(Context(userId, clientId, @event, null));
+            await dispatcher.DispatchAsync(Context(context, userId, clientId, @event, null));
             return;
         }
 
@@ -107,7 +106,7 @@ internal sealed partial class AjaxEndpoint(
             reply.TrySetResult(Envelope.Pong);
         }
 
-        var handling = dispatcher.DispatchAsync(Context(userId, clientId, @event, @event.Id == Envelope.WsPing ? null : v => reply.TrySetResult(v)));
+        var handling = dispatcher.DispatchAsync(Context(context, userId, clientId, @event, @event.Id == Envelope.WsPing ? null : v => reply.TrySetResult(v)));
         EdnValue answer;
         try
         {
@@ -139,8 +138,8 @@ internal sealed partial class AjaxEndpoint(
         _ = handling;
     }
 
-    private SenteEventContext Context(string? userId, string clientId, SenteEvent @event, Action<EdnValue>? reply) =>
-        new(userId, clientId, SenteTransport.Ajax, @event, reply, services, grains, CancellationToken.None);
+    private SenteEventContext Context(HttpContext http, string? userId, string clientId, SenteEvent @event, Action<EdnValue>? reply) =>
+        new(userId, clientId, SenteTransport.Ajax, @event, reply, http.User, grains, CancellationToken.None);
 
     private void Ended(AjaxConnection session, bool expired)
     {

@@ -23,7 +23,6 @@ internal sealed partial class SenteEndpoint(
     SenteRequestChecks checks,
     AjaxEndpoint ajax,
     IHostApplicationLifetime lifetime,
-    IServiceProvider services,
     ILogger<SenteEndpoint> logger)
 {
     private static readonly TimeSpan RegistrationWait = TimeSpan.FromSeconds(15);
@@ -158,7 +157,8 @@ internal sealed partial class SenteEndpoint(
                 connection.Close(SenteCloseReason.ClusterUnavailable);
             }
 
-            var reason = await connection.RunAsync(message => OnMessageAsync(connection, message), _options.MaxMessageBytes, _options.MaxEventsPerSecond);
+            var principal = context.User;
+            var reason = await connection.RunAsync(message => OnMessageAsync(connection, principal, message), _options.MaxMessageBytes, _options.MaxEventsPerSecond);
             LogDisconnected(logger, connection.Id, request.ClientId, userId, reason?.Text ?? "closed by client");
         }
         finally
@@ -210,7 +210,7 @@ internal sealed partial class SenteEndpoint(
         return null;
     }
 
-    private Task OnMessageAsync(WebSocketConnection connection, ClientMessage message)
+    private Task OnMessageAsync(WebSocketConnection connection, System.Security.Claims.ClaimsPrincipal principal, ClientMessage message)
     {
         var @event = message.Event;
         Action<EdnValue>? reply = null;
@@ -229,7 +229,7 @@ internal sealed partial class SenteEndpoint(
         }
 
         var context = new SenteEventContext(
-            connection.UserId, connection.ClientId, SenteTransport.WebSocket, @event, reply, services, grains, connection.Aborted);
+            connection.UserId, connection.ClientId, SenteTransport.WebSocket, @event, reply, principal, grains, connection.Aborted);
         return dispatcher.DispatchAsync(context);
     }
 
