@@ -102,6 +102,17 @@ public sealed class DemoChatTests(DemoFixture fixture, ITestOutputHelper output)
             SenteEvent.Create("chat/msg", EdnMap.Of(("from", "server"), ("text", "for erin"))), PushOptions.Flushed);
 
         await Expect(tab.Locator("#log")).ToContainTextAsync("server: for frank", new() { Timeout = WaitMs });
+
+        // The tab is Frank's alone now: Erin's slot ends after its grace, and a push to Erin from
+        // then on has no route at all. A later push to Frank (awaited) shows the page kept
+        // listening; Erin's, pushed before it, never showed.
+        var grains = fixture.Silo.Grains;
+        await Eventually.HoldsAsync(grains.GetConnectedUidsAsync, u => !u.Any.Contains("erin-" + suffix) && u.Any.Contains("frank-" + suffix), "Erin has no client left, Frank has the tab");
+        await grains.GetUserGrain("erin-" + suffix).PushAsync(
+            SenteEvent.Create("chat/msg", EdnMap.Of(("from", "server"), ("text", "again for erin"))), PushOptions.Flushed);
+        await grains.GetUserGrain("frank-" + suffix).PushAsync(
+            SenteEvent.Create("chat/msg", EdnMap.Of(("from", "server"), ("text", "again for frank"))), PushOptions.Flushed);
+        await Expect(tab.Locator("#log")).ToContainTextAsync("server: again for frank", new() { Timeout = WaitMs });
         await Expect(tab.Locator("#log")).Not.ToContainTextAsync("for erin");
     }
 

@@ -48,9 +48,13 @@ public sealed class AjaxTests(ClientFixture fixture)
         Assert.Equal((EdnValue)"polled", (await client.NextEventAsync("test/push")).Data);
         Assert.Equal((EdnValue)"polled", (await handled.Task.Bounded()).Data);
 
-        // A POST carries no app params, so the server dispatches it with the nil-uid: the
-        // handler's push goes to this client-id of the nil-uid user, not to this client.
-        await client.SendAsync("test/note", "posted").Bounded();
+        // A send without a callback reaches its handler, which pushes back to the sender. A POST
+        // carries no app params, so the server dispatches it with the nil-uid: a client without a
+        // user-id (its poll and its POST agree on the nil-uid) sees the push come back.
+        await using var anonymous = ClientKit.Create(fixture, null, o => o.Transport = SenteClientTransport.Ajax);
+        await anonymous.ConnectAsync().Bounded();
+        await anonymous.SendAsync("test/note", "posted").Bounded();
+        Assert.Equal((EdnValue)"posted", (await anonymous.NextEventAsync("test/noted")).Data);
     }
 
     [Fact]

@@ -121,7 +121,13 @@ public sealed class CrossClusterPushTests(ClusterFixture cluster)
 
         Assert.Equal("""[[[":test/for-erin"]],null]""", await e.ReceiveAsync());
         Assert.Equal("""[[[":test/for-mallory"]],null]""", await m.ReceiveAsync());
-        Assert.NotEqual(SenteKeys.ClientKey("erin-" + shared, shared), SenteKeys.ClientKey("mallory-" + shared, shared));
+
+        // A push to one tab by (user, client-id) reaches that user's tab only: Mallory's next frame
+        // is the marker pushed after it, so nothing meant for Erin reached her socket first.
+        await cluster.Silo1.Grains.GetClientGrain("erin-" + shared, shared).PushAsync(SenteEvent.Create("test/erin-tab"), PushOptions.Flushed);
+        Assert.Equal("""[[[":test/erin-tab"]],null]""", await e.ReceiveAsync());
+        await cluster.Silo1.Grains.GetUserGrain("mallory-" + shared).PushAsync(SenteEvent.Create("test/marker"), PushOptions.Flushed);
+        Assert.Equal("""[[[":test/marker"]],null]""", await m.ReceiveAsync());
     }
 
     [Fact]

@@ -104,6 +104,7 @@ public sealed class JsonPackerTests
     public void Random_bytes_fail_only_with_the_pack_exception()
     {
         var random = new Random(1234);
+        int read = 0, refused = 0;
         var alphabet = Encoding.UTF8.GetBytes("[]{}\",:0123456789.eE-+truefalsnl \\u\"é");
         for (var i = 0; i < 3000; i++)
         {
@@ -115,11 +116,20 @@ public sealed class JsonPackerTests
 
             try
             {
-                Json.Unpack(frame);
+                // Whatever reads packs again, with both packers.
+                var value = Json.Unpack(frame);
+                Json.Pack(value, new System.Buffers.ArrayBufferWriter<byte>());
+                EdnPacker.Instance.Pack(value, new System.Buffers.ArrayBufferWriter<byte>());
+                read++;
             }
             catch (SentePackException)
             {
+                refused++;
             }
         }
+
+        // Both paths ran: a generator that only ever produced garbage (or only valid JSON) tests little.
+        Assert.InRange(read, 50, 2950);
+        Assert.InRange(refused, 50, 2950);
     }
 }
