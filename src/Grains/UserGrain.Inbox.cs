@@ -85,7 +85,7 @@ internal sealed partial class UserGrain
     private void OnUserOffline()
     {
         Metrics.Offline();
-        Inbox.SetLastSeenAsync(clock.GetUtcNow()).Ignore();
+        Observe(Inbox.SetLastSeenAsync(clock.GetUtcNow()), "last-seen write");
     }
 
     private async Task DeliverInboxAsync(Task previous)
@@ -125,18 +125,18 @@ internal sealed partial class UserGrain
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "User {UserId} is offline and the inbox could not keep a durable push")]
+    [LoggerMessage(EventId = 1151, Level = LogLevel.Error, Message = "User {UserId} is offline and the inbox could not keep a durable push")]
     private static partial void LogInboxUnavailable(ILogger logger, string? userId, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} went offline with {Count} durable pushes its parked clients held; kept them in the inbox")]
+    [LoggerMessage(EventId = 1152, Level = LogLevel.Information, Message = "User {UserId} went offline with {Count} durable pushes its parked clients held; kept them in the inbox")]
     private static partial void LogKeptFromOutbox(ILogger logger, string? userId, int count);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "User {UserId} is offline; kept a durable push in the inbox")]
+    [LoggerMessage(EventId = 1153, Level = LogLevel.Debug, Message = "User {UserId} is offline; kept a durable push in the inbox")]
     private static partial void LogKeptInInbox(ILogger logger, string? userId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} came online; delivering {Count} durable pushes from the inbox")]
+    [LoggerMessage(EventId = 1154, Level = LogLevel.Information, Message = "User {UserId} came online; delivering {Count} durable pushes from the inbox")]
     private static partial void LogInboxDelivered(ILogger logger, string? userId, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: could not take the inbox; it keeps its pushes for the next connect")]
+    [LoggerMessage(EventId = 1155, Level = LogLevel.Warning, Message = "User {UserId}: could not take the inbox; it keeps its pushes for the next connect")]
     private static partial void LogInboxFailed(ILogger logger, string? userId, Exception exception);
 }
