@@ -91,19 +91,39 @@ public sealed class InboxTakeTests : IAsyncLifetime
     /// <summary>Fails one take of one user's inbox after the inbox grain has answered it.</summary>
     private sealed class FailingTakeFilter : IIncomingGrainCallFilter
     {
+        private readonly Lock _lock = new();
         private string? _userKey;
 
         public TaskCompletionSource Failed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public void FailNextTakeOf(string userKey) => Volatile.Write(ref _userKey, userKey);
+        public void FailNextTakeOf(string userKey)
+        {
+            lock (_lock)
+            {
+                _userKey = userKey;
+            }
+        }
+
+        private bool TakeArmed(string userKey)
+        {
+            lock (_lock)
+            {
+                if (_userKey != userKey)
+                {
+                    return false;
+                }
+
+                _userKey = null;
+                return true;
+            }
+        }
 
         public async Task Invoke(IIncomingGrainCallContext context)
         {
             await context.Invoke();
             if (context.Grain is IUserInboxGrain inbox
                 && context.InterfaceMethod.Name == nameof(IUserInboxGrain.TakeAsync)
-                && inbox.GetPrimaryKeyString() is var key
-                && Interlocked.CompareExchange(ref _userKey, null, key) == key)
+                && TakeArmed(inbox.GetPrimaryKeyString()))
             {
                 Failed.TrySetResult();
                 throw new TimeoutException("The take's answer was lost on its way back.");
