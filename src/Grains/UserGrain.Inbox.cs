@@ -95,14 +95,14 @@ internal sealed partial class UserGrain
         {
             // Bounded: pushes wait for the inbox (to keep its order), so a slow or lost inbox grain
             // must not hold them for the 30 s call timeout.
-            var kept = await Inbox.TakeAsync().WaitAsync(_options.RebuildTimeout);
-            if (kept.IsEmpty)
+            var batch = await Inbox.TakeAsync().WaitAsync(_options.RebuildTimeout);
+            if (batch.Pushes.IsEmpty)
             {
                 return;
             }
 
-            LogInboxDelivered(logger, UserId, kept.Length);
-            foreach (var push in kept)
+            LogInboxDelivered(logger, UserId, batch.Pushes.Length);
+            foreach (var push in batch.Pushes)
             {
                 foreach (var (clientId, slot) in _clients)
                 {
@@ -116,11 +116,15 @@ internal sealed partial class UserGrain
                     }
                 }
             }
+
+            // Handed to the front ends (or held by parked clients, which return them to the inbox if
+            // they never come back): the inbox may forget them now. Not awaited by pushes: they are
+            // delivered already; a lost acknowledgement means they come once more at the next connect.
+            Observe(Inbox.AcknowledgeAsync(batch.Through), "inbox acknowledgement");
         }
         catch (Exception e)
         {
-            // The inbox keeps what it could not hand over; the next time the user comes online
-            // it is asked again.
+            // Nothing was removed from the inbox: the next time the user comes online it is taken again.
             LogInboxFailed(logger, UserId, e);
         }
     }
