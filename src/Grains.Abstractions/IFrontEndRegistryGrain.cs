@@ -39,3 +39,18 @@ public interface IFrontEndRegistryGrain : IGrainWithIntegerKey
 /// <summary>A front end's renewed lease: how long it lasts, and whether the front end had been counted as gone.</summary>
 [GenerateSerializer, Immutable, Alias("sente.LeaseGrant")]
 public sealed record LeaseGrant([property: Id(0)] TimeSpan Period, [property: Id(1)] bool WasGone);
+
+/// <summary>
+/// Timings that silos and front ends must agree on. A front end whose lapsed lease is renewed
+/// attaches its connections twice: now, and again once every silo's cached view of the registry
+/// (refreshed every <see cref="DirectoryRefresh"/>) has seen it live, since a push in between may
+/// park a route again through the stale view. Both sides read this one value.
+/// </summary>
+public static class FrontEndTimings
+{
+    /// <summary>How often each silo refreshes its view of which front ends have gone: 2 s.</summary>
+    public static readonly TimeSpan DirectoryRefresh = TimeSpan.FromSeconds(2);
+
+    /// <summary>When a front end attaches its connections the second time: one refresh plus a margin for the refresh call itself.</summary>
+    public static readonly TimeSpan ReattachAgainAfter = DirectoryRefresh + TimeSpan.FromMilliseconds(200);
+}

@@ -31,6 +31,13 @@ public interface IPresenceShardGrain : IGrainWithIntegerKey
 
     [Alias("GetAll")]
     Task<ImmutableArray<PresenceUpdate>> GetAllAsync();
+
+    /// <summary>
+    /// One user's entry, or null when the shard does not list the user: asked by a user grain that
+    /// activates, to learn whether its user was online when its previous activation ended.
+    /// </summary>
+    [Alias("Get")]
+    Task<PresenceUpdate?> GetAsync(string userKey);
 }
 
 /// <summary>The transports a user has clients on (parked clients within their grace included).</summary>

@@ -11,7 +11,7 @@ namespace Orleans.Sente.Grains;
 /// </summary>
 internal sealed partial class FrontEndDirectory(IGrainFactory grains, FrontEndOutbox outbox, ILogger<FrontEndDirectory> logger) : BackgroundService
 {
-    internal static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
+    internal static readonly TimeSpan RefreshInterval = FrontEndTimings.DirectoryRefresh;
     private static readonly TimeSpan SettlePoll = TimeSpan.FromMilliseconds(250);
     private ImmutableHashSet<string> _gone = ImmutableHashSet<string>.Empty;
 

@@ -23,6 +23,9 @@ internal sealed partial class FrontEndRegistryGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // Renewals every few seconds keep it busy, but a cluster with no front end for the
+        // collection age would lose the memory of which front ends have gone: keep it.
+        DelayDeactivation(TimeSpan.MaxValue);
         _activated = Now;
         return Task.CompletedTask;
     }

@@ -17,9 +17,17 @@ internal interface IUserInboxGrain : IGrainWithStringKey
     [Alias("Keep")]
     Task KeepAsync(SenteEvent @event, bool flush);
 
-    /// <summary>Everything kept, oldest first, and empties the inbox.</summary>
-    [Alias("Take")]
-    Task<ImmutableArray<InboxPush>> TakeAsync();
+    /// <summary>
+    /// Everything kept, oldest first, and the sequence number of the last one. Nothing is removed:
+    /// the caller acknowledges what it delivered (<see cref="AcknowledgeAsync"/>), so a take whose
+    /// answer is lost, or a caller that fails before delivering, leaves the pushes for the next take.
+    /// </summary>
+    [Alias("TakeBatch")]
+    Task<InboxBatch> TakeAsync();
+
+    /// <summary>Removes the pushes up to and including sequence number <paramref name="through"/>: they were delivered.</summary>
+    [Alias("Acknowledge")]
+    Task AcknowledgeAsync(long through);
 
     /// <summary>Records when the user's last client left. One-way: the user grain deactivates right after.</summary>
     [OneWay, Alias("SetLastSeen")]
@@ -27,6 +35,13 @@ internal interface IUserInboxGrain : IGrainWithStringKey
 
     [Alias("GetLastSeen")]
     Task<DateTimeOffset?> GetLastSeenAsync();
+}
+
+/// <summary>The pushes of one take, and the sequence number to acknowledge once they are delivered (0 when empty).</summary>
+[GenerateSerializer, Immutable, Alias("sente.InboxBatch")]
+internal sealed record InboxBatch([property: Id(0)] ImmutableArray<InboxPush> Pushes, [property: Id(1)] long Through)
+{
+    public static readonly InboxBatch Empty = new([], 0);
 }
 
 /// <summary>One durable push handed back by <see cref="IUserInboxGrain.TakeAsync"/>.</summary>

@@ -56,6 +56,12 @@ internal sealed partial class PresenceShardGrain(
         return _users.Values.ToImmutableArray();
     }
 
+    public async Task<PresenceUpdate?> GetAsync(string userKey)
+    {
+        await _rebuild;
+        return _users.GetValueOrDefault(userKey);
+    }
+
     private async Task RebuildAsync()
     {
         var o = options.Value;

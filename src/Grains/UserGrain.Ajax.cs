@@ -31,15 +31,43 @@ internal sealed partial class UserGrain
         }
     }
 
+    private static bool NeedsAjaxHandover(ClientRoute route, ClientSlot slot) =>
+        slot.Route is { Transport: SenteTransport.Ajax } previous && !SameConnection(previous, route);
+
+    /// <summary>
+    /// Runs when the previous front end has answered (or not, within the timeout), off any grain call:
+    /// the handed-over pushes go first, then what waited in the outbox meanwhile. A client that moved
+    /// or closed meanwhile finds them at the head of its outbox.
+    /// </summary>
+    private async Task CompleteHandoverAsync(ClientRoute route, ClientSlot slot, Task<List<SenteEvent>> handover, ClientRoute? replaced)
+    {
+        var handedOver = await handover;
+        slot.Handover = null;
+        if (slot.Route is { } current && SameConnection(current, route))
+        {
+            foreach (var @event in handedOver)
+            {
+                Send(route, slot, @event, flush: true);
+            }
+
+            ReplayOutbox(route, slot);
+        }
+        else if (handedOver.Count > 0)
+        {
+            slot.Outbox = new Queue<HeldPush>(handedOver.Select(e => new HeldPush(e, true, false)).Concat(slot.Outbox ?? EmptyOutbox));
+        }
+
+        if (replaced is not null)
+        {
+            // Its unsent pushes were taken over; closing it only matters when it is still parked somewhere.
+            CloseReplaced(replaced);
+        }
+    }
+
     /// <summary>The pushes to re-send to <paramref name="route"/> because it replaces an Ajax session elsewhere.</summary>
     private async Task<List<SenteEvent>> HandOverAjaxAsync(ClientRoute route, ClientSlot slot)
     {
-        if (slot.Route is not { Transport: SenteTransport.Ajax } previous
-            || (previous.ConnectionId == route.ConnectionId && previous.FrontEndId == route.FrontEndId))
-        {
-            return [];
-        }
-
+        var previous = slot.Route!;
         var log = slot.SentLog;
         slot.SentLog = null;
         AjaxHandover handover;
@@ -66,6 +94,6 @@ internal sealed partial class UserGrain
 
     private readonly record struct SentPush(long Sequence, SenteEvent Event, DateTimeOffset At);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Front end {FrontEndId} did not hand over the Ajax session of client {ClientId} of user {UserId}; re-sending its recent pushes")]
+    [LoggerMessage(EventId = 1141, Level = LogLevel.Warning, Message = "Front end {FrontEndId} did not hand over the Ajax session of client {ClientId} of user {UserId}; re-sending its recent pushes")]
     private static partial void LogHandoverFailed(ILogger logger, string? userId, string clientId, string frontEndId, Exception exception);
 }

@@ -85,7 +85,7 @@ internal sealed partial class UserGrain
     private void OnUserOffline()
     {
         Metrics.Offline();
-        Inbox.SetLastSeenAsync(clock.GetUtcNow()).Ignore();
+        Observe(Inbox.SetLastSeenAsync(clock.GetUtcNow()), "last-seen write");
     }
 
     private async Task DeliverInboxAsync(Task previous)
@@ -95,14 +95,14 @@ internal sealed partial class UserGrain
         {
             // Bounded: pushes wait for the inbox (to keep its order), so a slow or lost inbox grain
             // must not hold them for the 30 s call timeout.
-            var kept = await Inbox.TakeAsync().WaitAsync(_options.RebuildTimeout);
-            if (kept.IsEmpty)
+            var batch = await Inbox.TakeAsync().WaitAsync(_options.RebuildTimeout);
+            if (batch.Pushes.IsEmpty)
             {
                 return;
             }
 
-            LogInboxDelivered(logger, UserId, kept.Length);
-            foreach (var push in kept)
+            LogInboxDelivered(logger, UserId, batch.Pushes.Length);
+            foreach (var push in batch.Pushes)
             {
                 foreach (var (clientId, slot) in _clients)
                 {
@@ -116,27 +116,31 @@ internal sealed partial class UserGrain
                     }
                 }
             }
+
+            // Handed to the front ends (or held by parked clients, which return them to the inbox if
+            // they never come back): the inbox may forget them now. Not awaited by pushes: they are
+            // delivered already; a lost acknowledgement means they come once more at the next connect.
+            Observe(Inbox.AcknowledgeAsync(batch.Through), "inbox acknowledgement");
         }
         catch (Exception e)
         {
-            // The inbox keeps what it could not hand over; the next time the user comes online
-            // it is asked again.
+            // Nothing was removed from the inbox: the next time the user comes online it is taken again.
             LogInboxFailed(logger, UserId, e);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "User {UserId} is offline and the inbox could not keep a durable push")]
+    [LoggerMessage(EventId = 1151, Level = LogLevel.Error, Message = "User {UserId} is offline and the inbox could not keep a durable push")]
     private static partial void LogInboxUnavailable(ILogger logger, string? userId, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} went offline with {Count} durable pushes its parked clients held; kept them in the inbox")]
+    [LoggerMessage(EventId = 1152, Level = LogLevel.Information, Message = "User {UserId} went offline with {Count} durable pushes its parked clients held; kept them in the inbox")]
     private static partial void LogKeptFromOutbox(ILogger logger, string? userId, int count);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "User {UserId} is offline; kept a durable push in the inbox")]
+    [LoggerMessage(EventId = 1153, Level = LogLevel.Debug, Message = "User {UserId} is offline; kept a durable push in the inbox")]
     private static partial void LogKeptInInbox(ILogger logger, string? userId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} came online; delivering {Count} durable pushes from the inbox")]
+    [LoggerMessage(EventId = 1154, Level = LogLevel.Information, Message = "User {UserId} came online; delivering {Count} durable pushes from the inbox")]
     private static partial void LogInboxDelivered(ILogger logger, string? userId, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: could not take the inbox; it keeps its pushes for the next connect")]
+    [LoggerMessage(EventId = 1155, Level = LogLevel.Warning, Message = "User {UserId}: could not take the inbox; it keeps its pushes for the next connect")]
     private static partial void LogInboxFailed(ILogger logger, string? userId, Exception exception);
 }

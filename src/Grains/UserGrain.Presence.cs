@@ -50,25 +50,51 @@ internal sealed partial class UserGrain
         }
     }
 
+    private IPresenceShardGrain Shard
+    {
+        get
+        {
+            var key = this.GetPrimaryKeyString();
+            return GrainFactory.GetGrain<IPresenceShardGrain>(SenteKeys.PresenceShardOf(key, _options.PresenceShards));
+        }
+    }
+
     /// <summary>Tells the presence shard, only when the user's transports changed.</summary>
-    private void AnnouncePresence()
+    private void AnnouncePresence() => Observe(AnnouncePresenceAsync(), "presence update");
+
+    private Task AnnouncePresenceAsync()
     {
         var now = (_wsClients > 0 ? PresenceTransports.WebSocket : PresenceTransports.None)
             | (_ajaxClients > 0 ? PresenceTransports.Ajax : PresenceTransports.None);
         if (now == _announced)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         _announced = now;
-        var key = this.GetPrimaryKeyString();
-        GrainFactory.GetGrain<IPresenceShardGrain>(SenteKeys.PresenceShardOf(key, _options.PresenceShards))
-            .UpdateAsync(new PresenceUpdate(key, now, _epoch, ++_presenceVersion))
-            .Ignore();
+        return Shard.UpdateAsync(new PresenceUpdate(this.GetPrimaryKeyString(), now, _epoch, ++_presenceVersion));
+    }
+
+    /// <summary>
+    /// The presence shard's entry for this user: what the previous activation announced last (it
+    /// awaits its offline update before it ends), or what the front ends reported to a shard rebuilt
+    /// after a silo loss (epoch 0). Null when the shard does not list the user or cannot be asked.
+    /// </summary>
+    private async Task<PresenceUpdate?> WasOnlineAsync()
+    {
+        try
+        {
+            return await Shard.GetAsync(this.GetPrimaryKeyString()).WaitAsync(_options.RebuildTimeout);
+        }
+        catch (Exception e)
+        {
+            LogRebuildFailed(logger, UserId, "presence", e);
+            return null;
+        }
     }
 
     private void AnnounceUidPort(ClientRoute route, bool open) =>
-        route.FrontEnd.UidPortAsync(UserId, route.ClientId, route.Transport, open).Ignore();
+        Observe(route.FrontEnd.UidPortAsync(UserId, route.ClientId, route.Transport, open), open ? "uidport-open" : "uidport-close");
 
     /// <summary>
     /// Runs <c>:chsk/uidport-close</c> on the front end of the client that left last, or on any
@@ -102,6 +128,9 @@ internal sealed partial class UserGrain
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} went offline but no front end could be told")]
+    [LoggerMessage(EventId = 1120, Level = LogLevel.Information, Message = "User {UserId} went offline while it had no activation; announcing it now")]
+    private static partial void LogWentOfflineUnseen(ILogger logger, string? userId);
+
+    [LoggerMessage(EventId = 1121, Level = LogLevel.Warning, Message = "User {UserId} went offline but no front end could be told")]
     private static partial void LogUidPortCloseLost(ILogger logger, string? userId, Exception exception);
 }

@@ -36,12 +36,32 @@ internal sealed partial class UserGrain(
     private readonly long _epoch = Random.Shared.NextInt64(1, long.MaxValue);
     private Task _rebuild = Task.CompletedTask;
     private IGrainTimer? _graceTimer;
+    private bool _keptAlive;
 
     private string? UserId => SenteKeys.UserIdOf(this.GetPrimaryKeyString());
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _rebuild = RebuildAsync();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Idle collection never gets here with clients (see KeepAliveWhileClients); a silo shutting
+        // down, memory-pressure shedding or an explicit deactivation may. Connected clients are found
+        // again by the next activation's rebuild; what parked clients held is lost: say so.
+        if (_clients.Count > 0)
+        {
+            var parked = _clients.Values.Count(s => s.Route is null);
+            var held = _clients.Values.Sum(s => s.Outbox?.Count ?? 0);
+            LogDeactivatedWithClients(logger, UserId, reason.ReasonCode, _clients.Count - parked, parked, held);
+            if (held > 0)
+            {
+                Metrics.Dropped("deactivated", held);
+            }
+        }
+
         return Task.CompletedTask;
     }
 
@@ -104,27 +124,32 @@ internal sealed partial class UserGrain(
         }
     }
 
-    public Task<ImmutableArray<string>> GetClientIdsAsync() =>
-        Task.FromResult(_clients.Where(c => c.Value.Route is not null).Select(c => c.Key).ToImmutableArray());
+    public async Task<ImmutableArray<string>> GetClientIdsAsync()
+    {
+        await _rebuild;
+        return _clients.Where(c => c.Value.Route is not null).Select(c => c.Key).ToImmutableArray();
+    }
 
     private static readonly Queue<HeldPush> EmptyOutbox = new();
 
     private static bool SameConnection(ClientRoute a, ClientRoute b) =>
         a.ConnectionId == b.ConnectionId && string.Equals(a.FrontEndId, b.FrontEndId, StringComparison.Ordinal);
 
-    private const string ReplacedReason = "replaced by a newer connection of this client";
-
-    public Task<ClientRoute?> GetClientRouteAsync(string clientId) =>
-        Task.FromResult(_clients.TryGetValue(clientId, out var slot) ? slot.Route : null);
+    public async Task<ClientRoute?> GetClientRouteAsync(string clientId)
+    {
+        await _rebuild;
+        return _clients.TryGetValue(clientId, out var slot) ? slot.Route : null;
+    }
 
     public async Task ReattachAsync(ClientRoute route)
     {
+        await _rebuild;
         directory.MarkLive(route.FrontEndId);
         if (_clients.TryGetValue(route.ClientId, out var slot) && slot.Route is { } current)
         {
             if (!SameConnection(current, route))
             {
-                route.FrontEnd.CloseAsync(route.ConnectionId, ReplacedReason).Ignore();
+                CloseReplaced(route);
             }
 
             return;
@@ -135,6 +160,10 @@ internal sealed partial class UserGrain(
 
     public async Task<bool> AttachAsync(ClientRoute route)
     {
+        // A new activation first learns from the front ends which clients its user has: whether the
+        // user is online already (no second uidport-open) and which routes exist (a detach that
+        // follows must find the route it detaches).
+        await _rebuild;
         var wasEmpty = _clients.Count == 0;
         if (!_clients.TryGetValue(route.ClientId, out var slot))
         {
@@ -142,16 +171,24 @@ internal sealed partial class UserGrain(
             _clients[route.ClientId] = slot;
         }
 
+        if (slot.Handover is { } pending)
+        {
+            // The client moved again while its previous handover is under way: that one completes
+            // first (within AjaxHandoverTimeout), so that no push is overtaken.
+            await pending;
+        }
+
         var previous = slot.Route;
         var replaced = previous is not null && !SameConnection(previous, route);
         if (replaced && previous!.Transport == SenteTransport.WebSocket)
         {
-            previous.FrontEnd.CloseAsync(previous.ConnectionId, ReplacedReason).Ignore();
+            CloseReplaced(previous);
         }
 
-        // An Ajax client whose next poll landed on another front end: collect what its previous
-        // session had not written yet, to send ahead of anything newer.
-        var handedOver = await HandOverAjaxAsync(route, slot);
+        // An Ajax client whose next poll landed on another front end: what its previous session had
+        // not written yet goes ahead of anything newer. The old front end is asked without holding
+        // this grain: until it answers, the client's pushes wait in its outbox.
+        var handover = NeedsAjaxHandover(route, slot) ? HandOverAjaxAsync(route, slot) : null;
 
         if ((slot.Route ?? slot.LastRoute) is not { } known || !SameConnection(known, route))
         {
@@ -163,21 +200,13 @@ internal sealed partial class UserGrain(
         slot.Route = route;
         SetLastRoute(slot, route);
         slot.ParkedUntil = null;
-        foreach (var @event in handedOver)
+        if (handover is null)
         {
-            Send(route, slot, @event, flush: true);
+            ReplayOutbox(route, slot);
         }
-
-        if (slot.Outbox is { Count: > 0 } outbox)
+        else
         {
-            // Replay what was pushed while the client was away, in order, before anything newer.
-            LogReplay(logger, UserId, route.ClientId, outbox.Count);
-            foreach (var held in outbox)
-            {
-                Send(route, slot, held.Event, held.Flush);
-            }
-
-            outbox.Clear();
+            slot.Handover = CompleteHandoverAsync(route, slot, handover, replaced ? previous : null);
         }
 
         if (wasEmpty)
@@ -187,30 +216,30 @@ internal sealed partial class UserGrain(
             AnnounceUidPort(route, open: true);
         }
 
-        if (replaced && previous!.Transport == SenteTransport.Ajax)
+        if (replaced && previous!.Transport == SenteTransport.Ajax && handover is null)
         {
-            // The Ajax session's unsent pushes were taken over above; closing it now only matters
-            // when it is still parked somewhere.
-            previous.FrontEnd.CloseAsync(previous.ConnectionId, ReplacedReason).Ignore();
+            // Closing a replaced Ajax session only matters when it is still parked somewhere.
+            CloseReplaced(previous);
         }
 
         AnnouncePresence();
+        KeepAliveWhileClients();
         return previous is not null;
     }
 
-    public Task DetachAsync(string clientId, string frontEndId, long connectionId)
+    public async Task DetachAsync(string clientId, string frontEndId, long connectionId)
     {
+        await _rebuild;
         if (_clients.TryGetValue(clientId, out var slot) && slot.Route is { } route
             && route.ConnectionId == connectionId && route.FrontEndId == frontEndId)
         {
             Park(slot, route.Transport);
         }
-
-        return Task.CompletedTask;
     }
 
-    public Task DropFrontEndAsync(string frontEndId)
+    public async Task DropFrontEndAsync(string frontEndId)
     {
+        await _rebuild;
         foreach (var slot in _clients.Values)
         {
             if (slot.Route is { } route && route.FrontEndId == frontEndId)
@@ -218,8 +247,39 @@ internal sealed partial class UserGrain(
                 Park(slot, route.Transport);
             }
         }
+    }
 
-        return Task.CompletedTask;
+    /// <summary>Replays what was pushed while the client was away, in order, before anything newer.</summary>
+    private void ReplayOutbox(ClientRoute route, ClientSlot slot)
+    {
+        if (slot.Outbox is { Count: > 0 } outbox)
+        {
+            LogReplay(logger, UserId, route.ClientId, outbox.Count);
+            foreach (var held in outbox)
+            {
+                Send(route, slot, held.Event, held.Flush);
+            }
+
+            outbox.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Idle collection must not take a grain whose user has clients, connected or parked: the
+    /// routes, the outboxes of parked clients and the knowledge that the user is online live only
+    /// here. Orleans' collector respects the keep-alive; anything else that deactivates the grain
+    /// (a silo shutting down) leaves the connected routes to the next activation's rebuild.
+    /// </summary>
+    private void KeepAliveWhileClients()
+    {
+        var hold = _clients.Count > 0;
+        if (hold == _keptAlive)
+        {
+            return;
+        }
+
+        _keptAlive = hold;
+        DelayDeactivation(hold ? TimeSpan.MaxValue : TimeSpan.Zero);
     }
 
     private void Send(ClientRoute route, ClientSlot slot, SenteEvent @event, bool flush)
@@ -237,7 +297,8 @@ internal sealed partial class UserGrain(
             Park(slot, route.Transport);
         }
 
-        return slot.Route;
+        // While an Ajax handover is under way, pushes wait in the outbox behind the handed-over ones.
+        return slot.Handover is null ? slot.Route : null;
     }
 
     private void Hold(string clientId, ClientSlot slot, SenteEvent @event, bool flush, bool durable = false)
@@ -301,7 +362,7 @@ internal sealed partial class UserGrain(
             _graceTimer = null;
         }
 
-        AnnouncePresence();
+        KeepAliveWhileClients();
         if (_clients.Count == 0)
         {
             LogUserOffline(logger, UserId);
@@ -313,14 +374,37 @@ internal sealed partial class UserGrain(
                 await KeepAllAsync(durable);
             }
 
+            // Awaited: the shard has the user offline before this activation ends, so a next
+            // activation that asks it (RebuildAsync) never sees the user online by mistake.
+            await AnnouncePresenceAsync();
             await AnnounceOfflineAsync();
             DeactivateOnIdle();
         }
+        else
+        {
+            AnnouncePresence();
+        }
     }
 
-    /// <summary>Asks every live front end which of its clients belong to this user.</summary>
+    /// <summary>
+    /// Asks every live front end which of its clients belong to this user, and the presence shard
+    /// whether the user was online when the previous activation (if any) ended. Routing calls wait
+    /// for it, so its answers never undo a detach or an attach that came after.
+    /// </summary>
+    /// <remarks>
+    /// The cases:
+    /// <list type="number">
+    /// <item>clients found, user was online: the previous activation ended while they were
+    /// connected; they are taken over silently;</item>
+    /// <item>clients found, user was offline: the user is coming online now (uidport-open, inbox);</item>
+    /// <item>no client found, user was online: its last client left while no activation was there to
+    /// see it: uidport-close, last-seen and presence are brought up to date now;</item>
+    /// <item>no client found, user offline: nothing to do.</item>
+    /// </list>
+    /// </remarks>
     private async Task RebuildAsync()
     {
+        var wasOnline = WasOnlineAsync();
         ImmutableArray<FrontEndLease> live;
         try
         {
@@ -346,24 +430,47 @@ internal sealed partial class UserGrain(
             }
         });
 
-        var found = 0;
+        ClientRoute? first = null;
         foreach (var routes in await Task.WhenAll(answers))
         {
             foreach (var route in routes)
             {
-                if (!_clients.TryGetValue(route.ClientId, out var slot) || slot.Route is null)
+                if (!_clients.ContainsKey(route.ClientId))
                 {
                     _clients[route.ClientId] = new ClientSlot { Route = route, LastRoute = route, NextSequence = 1 };
-                    found++;
+                    first ??= route;
                 }
             }
         }
 
-        if (found > 0)
+        var listed = await wasOnline;
+        if (first is not null)
         {
-            LogRebuilt(logger, userId, found);
+            LogRebuilt(logger, userId, _clients.Count);
             RecountTransports();
+
+            // Only an entry a user grain announced (epoch not 0) shows that uidport-open ran: one
+            // that front ends reported to a shard rebuilt after a silo loss includes the client
+            // connecting now, for a user who may be coming online only now.
+            if (listed is not { Epoch: not 0, Transports: not PresenceTransports.None })
+            {
+                LogUserOnline(logger, userId);
+                OnUserOnline();
+                AnnounceUidPort(first, open: true);
+            }
+
             AnnouncePresence();
+            KeepAliveWhileClients();
+        }
+        else if (listed is { Transports: not PresenceTransports.None and var announced } && live.Length > 0)
+        {
+            LogWentOfflineUnseen(logger, userId);
+            _announced = announced;
+            await AnnouncePresenceAsync();
+            OnUserOffline();
+            var transport = announced.HasFlag(PresenceTransports.WebSocket) ? SenteTransport.WebSocket : SenteTransport.Ajax;
+            _lastGone = new ClientRoute(live[0].FrontEndId, 0, transport, userId, "", live[0].Observer);
+            await AnnounceOfflineAsync();
         }
     }
 
@@ -380,6 +487,9 @@ internal sealed partial class UserGrain(
         public DateTimeOffset? ParkedUntil { get; set; }
 
         public Queue<HeldPush>? Outbox { get; set; }
+
+        /// <summary>An Ajax handover under way for this client's current route; its pushes wait in the outbox meanwhile.</summary>
+        public Task? Handover { get; set; }
 
         public long Dropped { get; set; }
 
@@ -399,27 +509,27 @@ internal sealed partial class UserGrain(
     /// <summary>A push waiting for a parked client; a durable one goes to the inbox if the user goes offline instead.</summary>
     private readonly record struct HeldPush(SenteEvent Event, bool Flush, bool Durable);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "User {UserId} is online")]
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Debug, Message = "User {UserId} is online")]
     private static partial void LogUserOnline(ILogger logger, string? userId);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "User {UserId} is offline")]
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Debug, Message = "User {UserId} is offline")]
     private static partial void LogUserOffline(ILogger logger, string? userId);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Replaying {Count} held pushes to client {ClientId} of user {UserId}")]
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "Replaying {Count} held pushes to client {ClientId} of user {UserId}")]
     private static partial void LogReplay(ILogger logger, string? userId, string clientId, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox of client {ClientId} of user {UserId} is full ({Limit}); dropped the oldest push")]
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Outbox of client {ClientId} of user {UserId} is full ({Limit}); dropped the oldest push")]
     private static partial void LogOutboxFull(ILogger logger, string? userId, string clientId, int limit);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Client {ClientId} of user {UserId} did not come back within the grace period; {Count} held pushes dropped")]
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Client {ClientId} of user {UserId} did not come back within the grace period; {Count} held pushes dropped")]
     private static partial void LogOutboxDropped(ILogger logger, string? userId, string clientId, long count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Client {ClientId} of user {UserId} was on front end {FrontEndId}, which has gone; holding its pushes")]
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Information, Message = "Client {ClientId} of user {UserId} was on front end {FrontEndId}, which has gone; holding its pushes")]
     private static partial void LogFrontEndGone(ILogger logger, string? userId, string clientId, string frontEndId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} re-activated and recovered {Count} clients from the front ends")]
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Information, Message = "User {UserId} re-activated and recovered {Count} clients from the front ends")]
     private static partial void LogRebuilt(ILogger logger, string? userId, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} could not ask {Source} for its clients")]
+    [LoggerMessage(EventId = 1108, Level = LogLevel.Warning, Message = "User {UserId} could not ask {Source} for its clients")]
     private static partial void LogRebuildFailed(ILogger logger, string? userId, string source, Exception exception);
 }

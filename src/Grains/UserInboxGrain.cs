@@ -36,25 +36,43 @@ internal sealed partial class UserInboxGrain(
             LogInboxFull(logger, UserKey, _options.InboxLimit);
         }
 
-        pushes.Add(StoredPush.From(@event, flush, now));
+        var push = StoredPush.From(@event, flush, now);
+        push.Sequence = ++inbox.State.LastSequence;
+        pushes.Add(push);
         await inbox.WriteStateAsync();
         metrics.KeptInInbox();
     }
 
-    public async Task<ImmutableArray<InboxPush>> TakeAsync()
+    public Task<InboxBatch> TakeAsync()
     {
-        if (inbox.State.Pushes.Count == 0)
+        var pushes = inbox.State.Pushes;
+        DropExpired(clock.GetUtcNow());
+        if (pushes.Count == 0)
         {
             // Asked once per user coming online; an empty inbox need not stay in memory.
             DeactivateOnIdle();
-            return [];
+            return Task.FromResult(InboxBatch.Empty);
         }
 
-        DropExpired(clock.GetUtcNow());
-        var taken = inbox.State.Pushes.Select(p => p.ToPush()).ToImmutableArray();
-        inbox.State.Pushes.Clear();
+        foreach (var push in pushes.Where(p => p.Sequence == 0))
+        {
+            // Kept before pushes were numbered: numbered now, in their order, persisted by the acknowledgement.
+            push.Sequence = ++inbox.State.LastSequence;
+        }
+
+        return Task.FromResult(new InboxBatch(pushes.Select(p => p.ToPush()).ToImmutableArray(), pushes[^1].Sequence));
+    }
+
+    public async Task AcknowledgeAsync(long through)
+    {
+        var delivered = inbox.State.Pushes.TakeWhile(p => p.Sequence != 0 && p.Sequence <= through).Count();
+        if (delivered == 0)
+        {
+            return;
+        }
+
+        inbox.State.Pushes.RemoveRange(0, delivered);
         await inbox.WriteStateAsync();
-        return taken;
     }
 
     public async Task SetLastSeenAsync(DateTimeOffset at)

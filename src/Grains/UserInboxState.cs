@@ -15,6 +15,10 @@ public sealed class UserInboxState
     /// <summary>Pushes dropped from this inbox since it was created (over the limit or too old).</summary>
     [Id(1)]
     public long Dropped { get; set; }
+
+    /// <summary>The sequence number of the last push kept; each push gets the next one.</summary>
+    [Id(2)]
+    public long LastSequence { get; set; }
 }
 
 /// <summary>One kept push, as stored.</summary>
@@ -33,6 +37,10 @@ public sealed class StoredPush
 
     [Id(3)]
     public DateTimeOffset AcceptedAt { get; set; }
+
+    /// <summary>Its place in the inbox, for acknowledging a take; 0 in pushes stored before it existed (numbered on the next take).</summary>
+    [Id(4)]
+    public long Sequence { get; set; }
 
     internal static StoredPush From(SenteEvent @event, bool flush, DateTimeOffset at) => new()
     {

@@ -16,8 +16,8 @@ internal sealed partial class FrontEnd(
     EventDispatcher dispatcher,
     ILogger<FrontEnd> logger) : BackgroundService
 {
-    /// <summary>The second pass of a re-attach: after every silo refreshed its view of the registry (every 2 s).</summary>
-    private static readonly TimeSpan ReattachAgainAfter = TimeSpan.FromSeconds(2.2);
+    /// <summary>The second pass of a re-attach: after every silo refreshed its view of the registry (<see cref="FrontEndTimings"/>).</summary>
+    private static readonly TimeSpan ReattachAgainAfter = FrontEndTimings.ReattachAgainAfter;
     private const int ReattachParallelism = 16;
 
     private readonly TaskCompletionSource<IFrontEndObserver> _reference = new(TaskCreationOptions.RunContinuationsAsynchronously);

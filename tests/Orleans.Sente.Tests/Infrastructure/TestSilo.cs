@@ -27,7 +27,7 @@ internal sealed class TestSilo : IAsyncDisposable
 
     public string Address => Host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString();
 
-    public static async Task<TestSilo> StartAsync(TestSilo? primary, Action<SenteGrainOptions>? configure = null)
+    public static async Task<TestSilo> StartAsync(TestSilo? primary, Action<SenteGrainOptions>? configure = null, Action<ISiloBuilder>? configureSilo = null)
     {
         var siloPort = FreePort.Next();
         var gatewayPort = FreePort.Next();
@@ -36,7 +36,8 @@ internal sealed class TestSilo : IAsyncDisposable
             .UseOrleans(silo => silo
                 .UseLocalhostClustering(siloPort, gatewayPort, primary is null ? null : new IPEndPoint(IPAddress.Loopback, primary.SiloPort))
                 .AddMemoryGrainStorageAsDefault()
-                .AddSenteGrains(configure))
+                .AddSenteGrains(configure)
+                .Configure(configureSilo))
             .Build();
         await host.StartAsync().WaitAsync(TestTimeouts.Start);
         return new TestSilo(host, siloPort, gatewayPort);
@@ -56,5 +57,14 @@ internal sealed class TestSilo : IAsyncDisposable
         }
 
         Host.Dispose();
+    }
+}
+
+internal static class SiloBuilderExtensions
+{
+    public static ISiloBuilder Configure(this ISiloBuilder silo, Action<ISiloBuilder>? configure)
+    {
+        configure?.Invoke(silo);
+        return silo;
     }
 }
