@@ -77,6 +77,24 @@ public sealed class UnpackablePushTests(UnpackablePushTests.Fixture fixture) : I
     }
 
     [Fact]
+    public async Task A_broadcast_no_packer_can_write_costs_every_client_only_that_broadcast()
+    {
+        var (json, _) = await TestClient.ConnectAsync(FrontEnd, Unique("u"));
+        var ednId = Unique("edn");
+        var (edn, _) = await TestClient.ConnectRawAsync(FrontEnd, $"client-id={ednId}&packer=edn&{TestFrontEnd.TestUidParam}={Unique("u")}", ednId);
+        await using var _j = json;
+        await using var _e = edn;
+
+        var registry = FrontEnd.Grains.GetFrontEndRegistry();
+        await registry.BroadcastAsync(SenteEvent.Create("test/too-deep", Nested(SenteLimits.MaxDepth + 10)));
+        await registry.BroadcastAsync(SenteEvent.Create("test/after", 1));
+
+        Assert.Equal("[[[:test/after 1]] nil]", await edn.ReceiveAsync());
+        Assert.Equal("""[[[":test/after",1]],null]""", await json.ReceiveAsync());
+        Assert.False(FrontEnd.App.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+    }
+
+    [Fact]
     public async Task A_reply_no_packer_can_write_is_dropped_for_that_request_alone()
     {
         // Ajax: the request that wanted the reply is answered as one whose reply never came.
