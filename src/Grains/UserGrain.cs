@@ -33,7 +33,9 @@ internal sealed partial class UserGrain(
     private static readonly TimeSpan GraceTick = TimeSpan.FromMilliseconds(250);
     private readonly Dictionary<string, ClientSlot> _clients = new(StringComparer.Ordinal);
     private readonly SenteGrainOptions _options = options.Value;
-    private readonly long _epoch = Random.Shared.NextInt64(1, long.MaxValue);
+    // Grows with each activation (its start time in ms, then 20 random bits), so that a front end can
+    // tell a late push of a replaced activation from the pushes of the one that replaced it.
+    private readonly long _epoch = (clock.GetUtcNow().ToUnixTimeMilliseconds() << 20) + Random.Shared.Next(1 << 20);
     private Task _rebuild = Task.CompletedTask;
     private IGrainTimer? _graceTimer;
     private bool _keptAlive;
@@ -51,6 +53,14 @@ internal sealed partial class UserGrain(
         // Idle collection never gets here with clients (see KeepAliveWhileClients); a silo shutting
         // down, memory-pressure shedding or an explicit deactivation may. Connected clients are found
         // again by the next activation's rebuild; what parked clients held is lost: say so.
+        foreach (var slot in _clients.Values)
+        {
+            if (slot.Route is { } route)
+            {
+                directory.Untrack(route.FrontEndId, this.GetPrimaryKeyString());
+            }
+        }
+
         if (_clients.Count > 0)
         {
             var parked = _clients.Values.Count(s => s.Route is null);
@@ -198,6 +208,12 @@ internal sealed partial class UserGrain(
         }
 
         slot.Route = route;
+        directory.Track(route.FrontEndId, this.GetPrimaryKeyString());
+        if (replaced && previous!.FrontEndId != route.FrontEndId)
+        {
+            UntrackIfUnused(previous.FrontEndId);
+        }
+
         SetLastRoute(slot, route);
         slot.ParkedUntil = null;
         if (handover is null)
@@ -240,10 +256,11 @@ internal sealed partial class UserGrain(
     public async Task DropFrontEndAsync(string frontEndId)
     {
         await _rebuild;
-        foreach (var slot in _clients.Values)
+        foreach (var (clientId, slot) in _clients)
         {
             if (slot.Route is { } route && route.FrontEndId == frontEndId)
             {
+                LogFrontEndGone(logger, UserId, clientId, frontEndId);
                 Park(slot, route.Transport);
             }
         }
@@ -317,10 +334,22 @@ internal sealed partial class UserGrain(
 
     private void Park(ClientSlot slot, SenteTransport transport)
     {
+        var frontEndId = slot.Route?.FrontEndId;
         slot.Route = null;
+        UntrackIfUnused(frontEndId);
+
         slot.SentLog = null;
         slot.ParkedUntil = clock.GetUtcNow() + _options.GraceFor(transport);
         _graceTimer ??= this.RegisterGrainTimer(ExpireParkedAsync, GraceTick, GraceTick);
+    }
+
+    /// <summary>Takes this grain off the directory's list for a front end none of its routes go through any more.</summary>
+    private void UntrackIfUnused(string? frontEndId)
+    {
+        if (frontEndId is not null && !_clients.Values.Any(s => s.Route?.FrontEndId == frontEndId))
+        {
+            directory.Untrack(frontEndId, this.GetPrimaryKeyString());
+        }
     }
 
     private async Task ExpireParkedAsync(CancellationToken cancellationToken)
@@ -438,6 +467,7 @@ internal sealed partial class UserGrain(
                 if (!_clients.ContainsKey(route.ClientId))
                 {
                     _clients[route.ClientId] = new ClientSlot { Route = route, LastRoute = route, NextSequence = 1 };
+                    directory.Track(route.FrontEndId, this.GetPrimaryKeyString());
                     first ??= route;
                 }
             }

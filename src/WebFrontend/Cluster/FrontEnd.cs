@@ -22,6 +22,7 @@ internal sealed partial class FrontEnd(
 
     private readonly TaskCompletionSource<IFrontEndObserver> _reference = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private FrontEndObserver? _observer;
+    private TaskCompletionSource? _renewalsPaused;
 
     public string Id { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}"[..^24];
 
@@ -34,6 +35,12 @@ internal sealed partial class FrontEnd(
         var delay = TimeSpan.FromMilliseconds(200);
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (Volatile.Read(ref _renewalsPaused) is { } paused)
+            {
+                await paused.Task.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+
             try
             {
                 var reference = _reference.Task.IsCompleted
@@ -72,6 +79,16 @@ internal sealed partial class FrontEnd(
             }
         }
     }
+
+    /// <summary>
+    /// Stops renewing the lease, without a goodbye, until <see cref="ResumeRenewals"/>: what a
+    /// front end that stalled or lost the silos looks like to the cluster. For tests of lease expiry.
+    /// </summary>
+    internal void PauseRenewals() =>
+        Interlocked.CompareExchange(ref _renewalsPaused, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
+
+    /// <summary>Renews the lease again at once after <see cref="PauseRenewals"/>.</summary>
+    internal void ResumeRenewals() => Interlocked.Exchange(ref _renewalsPaused, null)?.TrySetResult();
 
     /// <summary>
     /// Attaches every open connection again, now and once more after every silo's view of the

@@ -32,7 +32,10 @@ internal sealed partial class FrontEndObserver(
             {
                 try
                 {
-                    connection.Deliver(packed, delivery.Flush, delivery.Epoch, sequences.IsDefaultOrEmpty ? 0 : sequences[i]);
+                    if (connection.Deliver(packed, delivery.Flush, delivery.Epoch, sequences.IsDefaultOrEmpty ? 0 : sequences[i], out var reason) is > 0 and var dropped)
+                    {
+                        metrics.Dropped(reason!, dropped);
+                    }
                 }
                 catch (Exception e)
                 {

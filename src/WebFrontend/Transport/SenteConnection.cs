@@ -31,14 +31,19 @@ internal abstract class SenteConnection(long id, string clientId, string? userId
     /// <summary>Queues a push; it goes out with the batch window, or at once when flushed.</summary>
     public abstract void Enqueue(PackedEvent packed, bool flush);
 
-    /// <summary>Admits a push from a user grain, in the order the grain sent it (see <see cref="SequenceGate"/>).</summary>
-    public void Deliver(PackedEvent packed, bool flush, long epoch, long sequence)
+    /// <summary>
+    /// Admits a push from a user grain, in the order the grain sent it (see <see cref="SequenceGate"/>).
+    /// Returns how many pushes the gate gave up (a late push of an older epoch, a duplicate, or held
+    /// pushes of an epoch a newer one replaced), with the reason.
+    /// </summary>
+    public int Deliver(PackedEvent packed, bool flush, long epoch, long sequence, out string? dropReason)
     {
         lock (_gate)
         {
             var ready = t_ready ??= new(4);
-            _gate.Admit(epoch, sequence, packed, flush, ready, System.Diagnostics.Stopwatch.GetTimestamp());
+            var dropped = _gate.Admit(epoch, sequence, packed, flush, ready, System.Diagnostics.Stopwatch.GetTimestamp(), out dropReason);
             EnqueueReady(ready);
+            return dropped;
         }
     }
 
