@@ -99,6 +99,7 @@ internal sealed partial class UserGrain(
                 target.Connections.Add(route.ConnectionId);
                 Remember(route, slot, @event);
                 target.Sequences.Add(slot.NextSequence++);
+                target.PushIds.Add(Record(slot, @event, flush));
             }
             else
             {
@@ -110,7 +111,7 @@ internal sealed partial class UserGrain(
         {
             foreach (var (frontEndId, target) in byFrontEnd)
             {
-                outbox.Send(frontEndId, target.FrontEnd, new Delivery(target.Connections.ToImmutable(), @event, flush, target.Sequences.ToImmutable(), _epoch));
+                outbox.Send(frontEndId, target.FrontEnd, new Delivery(target.Connections.ToImmutable(), @event, flush, target.Sequences.ToImmutable(), _epoch, target.PushIds.ToImmutable()));
             }
         }
     }
@@ -168,7 +169,7 @@ internal sealed partial class UserGrain(
         await AttachAsync(route);
     }
 
-    public async Task<bool> AttachAsync(ClientRoute route)
+    public async Task<bool> AttachAsync(ClientRoute route, ResumePoint? resume = null)
     {
         // A new activation first learns from the front ends which clients its user has: whether the
         // user is online already (no second uidport-open) and which routes exist (a detach that
@@ -200,7 +201,8 @@ internal sealed partial class UserGrain(
         // this grain: until it answers, the client's pushes wait in its outbox.
         var handover = NeedsAjaxHandover(route, slot) ? HandOverAjaxAsync(route, slot) : null;
 
-        if ((slot.Route ?? slot.LastRoute) is not { } known || !SameConnection(known, route))
+        var newConnection = (slot.Route ?? slot.LastRoute) is not { } known || !SameConnection(known, route);
+        if (newConnection)
         {
             // A new connection counts its pushes from 1; the same one (already found by a
             // rebuild, or attached again after its front end's lease lapsed) keeps counting.
@@ -218,6 +220,13 @@ internal sealed partial class UserGrain(
         slot.ParkedUntil = null;
         if (handover is null)
         {
+            // An Ajax handover recovers what the previous session had not written; otherwise what
+            // the client may have missed on its previous connection comes first, then what was held.
+            if (newConnection)
+            {
+                ReplayWindowTo(route, slot, resume);
+            }
+
             ReplayOutbox(route, slot);
         }
         else
@@ -249,6 +258,9 @@ internal sealed partial class UserGrain(
         if (_clients.TryGetValue(clientId, out var slot) && slot.Route is { } route
             && route.ConnectionId == connectionId && route.FrontEndId == frontEndId)
         {
+            // Its front end saw the connection end and wrote what it could: for a client that cannot
+            // say what it received, what was sent counts as handled.
+            slot.ConfirmedThrough = slot.NextPushId - 1;
             Park(slot, route.Transport);
         }
     }
@@ -302,7 +314,42 @@ internal sealed partial class UserGrain(
     private void Send(ClientRoute route, ClientSlot slot, SenteEvent @event, bool flush)
     {
         Remember(route, slot, @event);
-        outbox.Send(route.FrontEndId, route.FrontEnd, new Delivery([route.ConnectionId], @event, flush, [slot.NextSequence++], _epoch));
+        var sequence = slot.NextSequence++;
+        outbox.Send(route.FrontEndId, route.FrontEnd, new Delivery([route.ConnectionId], @event, flush, [sequence], _epoch, [Record(slot, @event, flush)]));
+    }
+
+    /// <summary>Gives a push sent to the client its push id and keeps it in the client's replay window.</summary>
+    private long Record(ClientSlot slot, SenteEvent @event, bool flush)
+    {
+        var pushId = slot.NextPushId++;
+        (slot.Window ??= new ReplayWindow()).Add(pushId, @event, flush, clock.GetUtcNow(), _options);
+        return pushId;
+    }
+
+    /// <summary>
+    /// Sends again, to a new connection of the client and ahead of anything newer, the pushes of its
+    /// replay window it may have missed: those after what it says it received (<paramref name="resume"/>,
+    /// from clients that send resume marks back), or, for a plain Sente client, those after what the
+    /// grain knows was handled (everything sent before a close its front end reported). A resume point
+    /// of another epoch (an earlier activation) means the client has seen none of this one's pushes.
+    /// </summary>
+    private void ReplayWindowTo(ClientRoute route, ClientSlot slot, ResumePoint? resume)
+    {
+        if (slot.Window is not { Count: > 0 } window)
+        {
+            return;
+        }
+
+        var after = resume is { } r ? (r.Epoch == _epoch ? r.PushId : 0) : slot.ConfirmedThrough;
+        var again = window.TakeAfter(after, clock.GetUtcNow(), _options);
+        if (again.Count > 0)
+        {
+            LogReplayWindow(logger, UserId, route.ClientId, again.Count, resume is not null);
+            foreach (var (@event, flush) in again)
+            {
+                Send(route, slot, @event, flush);
+            }
+        }
     }
 
     /// <summary>The route to deliver to now, or null when the client is parked (its front end may have gone).</summary>
@@ -525,6 +572,15 @@ internal sealed partial class UserGrain(
 
         /// <summary>The sequence number of the next push to the current route; restarts at 1 per route.</summary>
         public long NextSequence { get; set; } = 1;
+
+        /// <summary>The push id of the next push sent to this client: from 1, kept across its connections within this activation.</summary>
+        public long NextPushId { get; set; } = 1;
+
+        /// <summary>Pushes sent to this client lately, for a reconnect that missed them.</summary>
+        public ReplayWindow? Window { get; set; }
+
+        /// <summary>The last push id known handled (sent before a close its front end reported), for a client without resume marks.</summary>
+        public long ConfirmedThrough { get; set; }
     }
 
     private sealed class FanOut(IFrontEndObserver frontEnd)
@@ -534,6 +590,8 @@ internal sealed partial class UserGrain(
         public ImmutableArray<long>.Builder Connections { get; } = ImmutableArray.CreateBuilder<long>(2);
 
         public ImmutableArray<long>.Builder Sequences { get; } = ImmutableArray.CreateBuilder<long>(2);
+
+        public ImmutableArray<long>.Builder PushIds { get; } = ImmutableArray.CreateBuilder<long>(2);
     }
 
     /// <summary>A push waiting for a parked client; a durable one goes to the inbox if the user goes offline instead.</summary>
@@ -547,6 +605,9 @@ internal sealed partial class UserGrain(
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "Replaying {Count} held pushes to client {ClientId} of user {UserId}")]
     private static partial void LogReplay(ILogger logger, string? userId, string clientId, int count);
+
+    [LoggerMessage(EventId = 1109, Level = LogLevel.Debug, Message = "Sending {Count} pushes of the replay window again to client {ClientId} of user {UserId} (resume point given: {Resumed})")]
+    private static partial void LogReplayWindow(ILogger logger, string? userId, string clientId, int count, bool resumed);
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Outbox of client {ClientId} of user {UserId} is full ({Limit}); dropped the oldest push")]
     private static partial void LogOutboxFull(ILogger logger, string? userId, string clientId, int limit);

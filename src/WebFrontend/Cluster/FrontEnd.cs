@@ -23,6 +23,7 @@ internal sealed partial class FrontEnd(
     private readonly TaskCompletionSource<IFrontEndObserver> _reference = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private FrontEndObserver? _observer;
     private TaskCompletionSource? _renewalsPaused;
+    private bool _crashed;
 
     public string Id { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}"[..^24];
 
@@ -87,6 +88,32 @@ internal sealed partial class FrontEnd(
     internal void PauseRenewals() =>
         Interlocked.CompareExchange(ref _renewalsPaused, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
 
+    /// <summary>
+    /// What a killed front end looks like to the cluster and its clients, for tests in one process:
+    /// no renewal, no goodbye, no detach; calls to its observer are lost from now on; once
+    /// <paramref name="the returned action"/> is called, its sockets are cut without a close frame.
+    /// </summary>
+    internal Action CrashForTests()
+    {
+        PauseRenewals();
+        Volatile.Write(ref _crashed, true);
+        _observer!.Crashed = true;
+        return () =>
+        {
+            foreach (var connection in connections.All)
+            {
+                if (connection is WebSocketConnection ws)
+                {
+                    ws.Abort(SenteCloseReason.ServerStopping);
+                }
+                else
+                {
+                    connection.Close(SenteCloseReason.ServerStopping);
+                }
+            }
+        };
+    }
+
     /// <summary>Renews the lease again at once after <see cref="PauseRenewals"/>.</summary>
     internal void ResumeRenewals() => Interlocked.Exchange(ref _renewalsPaused, null)?.TrySetResult();
 
@@ -122,7 +149,13 @@ internal sealed partial class FrontEnd(
     /// Tells the user's grain that one of its connections here ended (retried while a silo
     /// moves its grains); runs in the background, so a closing socket never waits on it.
     /// </summary>
-    public void Forget(SenteConnection connection) => ForgetAsync(connection).Ignore();
+    public void Forget(SenteConnection connection)
+    {
+        if (!Volatile.Read(ref _crashed))
+        {
+            ForgetAsync(connection).Ignore();
+        }
+    }
 
     private async Task ForgetAsync(SenteConnection connection)
     {

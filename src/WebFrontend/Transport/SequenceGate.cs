@@ -14,7 +14,7 @@ internal sealed class SequenceGate
 {
     public static readonly TimeSpan GapTimeout = TimeSpan.FromSeconds(1);
     private const int MaxHeld = 256;
-    private SortedDictionary<long, (PackedEvent Packed, bool Flush)>? _held;
+    private SortedDictionary<long, (PackedEvent Packed, bool Flush, long PushId)>? _held;
     private long _epoch;
     private long _next = 1;
     private long _heldSince;
@@ -32,12 +32,12 @@ internal sealed class SequenceGate
     /// Admits a push; adds the pushes now deliverable to <paramref name="ready"/>, in order (often
     /// just this one). Returns how many pushes were given up, and why in <paramref name="dropReason"/>.
     /// </summary>
-    public int Admit(long epoch, long sequence, PackedEvent packed, bool flush, List<(PackedEvent, bool)> ready, long now, out string? dropReason)
+    public int Admit(long epoch, long sequence, PackedEvent packed, bool flush, long pushId, List<(PackedEvent, bool, long)> ready, long now, out string? dropReason)
     {
         dropReason = null;
         if (sequence == 0)
         {
-            ready.Add((packed, flush));
+            ready.Add((packed, flush, pushId));
             return 0;
         }
 
@@ -69,7 +69,7 @@ internal sealed class SequenceGate
         if (sequence == _next && _held is not { Count: > 0 })
         {
             _next++;
-            ready.Add((packed, flush));
+            ready.Add((packed, flush, pushId));
             return dropped;
         }
 
@@ -79,7 +79,7 @@ internal sealed class SequenceGate
             _heldSince = now;
         }
 
-        held[sequence] = (packed, flush);
+        held[sequence] = (packed, flush, pushId);
         Release(ready);
         if (held.Count > MaxHeld)
         {
@@ -89,14 +89,17 @@ internal sealed class SequenceGate
         return dropped;
     }
 
+    /// <summary>The epoch of the pushes admitted now.</summary>
+    public long Epoch => _epoch;
+
     /// <summary>The last sequence number admitted in order from <paramref name="epoch"/>, or 0 for another epoch.</summary>
     public long AdmittedThrough(long epoch) => epoch == _epoch ? _next - 1 : 0;
 
     /// <summary>Skips a gap that has waited too long; returns how many pushes were given up.</summary>
-    public long SkipIfStuck(List<(PackedEvent, bool)> ready, long now, long gapTimeoutTicks) =>
+    public long SkipIfStuck(List<(PackedEvent, bool, long)> ready, long now, long gapTimeoutTicks) =>
         _held is { Count: > 0 } && now - _heldSince > gapTimeoutTicks ? SkipGap(ready, now) : 0;
 
-    private long SkipGap(List<(PackedEvent, bool)> ready, long now)
+    private long SkipGap(List<(PackedEvent, bool, long)> ready, long now)
     {
         var first = _held!.Keys.First();
         var skipped = first - _next;
@@ -106,7 +109,7 @@ internal sealed class SequenceGate
         return skipped;
     }
 
-    private void Release(List<(PackedEvent, bool)> ready)
+    private void Release(List<(PackedEvent, bool, long)> ready)
     {
         while (_held is not null && _held.Remove(_next, out var item))
         {
