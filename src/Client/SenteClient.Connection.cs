@@ -25,6 +25,8 @@ public sealed partial class SenteClient : ITransportHost
 
     ILogger ITransportHost.Logger => _logger;
 
+    string ITransportHost.ResumeMark { get; set; } = "";
+
     void ITransportHost.OnHandshake(ClientTransport transport, Handshake handshake)
     {
         SenteClientState old, updated;

@@ -28,10 +28,13 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>
     /// Records a client's current route (called by the front end that holds the connection). The
     /// newest connection owns the client: an older one is closed. Returns whether the client was
-    /// connected (somewhere) before this call.
+    /// connected (somewhere) before this call. <paramref name="resume"/> is what the client says it
+    /// last received (clients that send resume marks back); pushes of the client's replay window
+    /// after it are sent again first. Without it (a plain Sente client), the window's pushes the
+    /// grain cannot tell were written are sent again (see the README's Reliability section).
     /// </summary>
     [Alias("Attach")]
-    Task<bool> AttachAsync(ClientRoute route);
+    Task<bool> AttachAsync(ClientRoute route, ResumePoint? resume = null);
 
     /// <summary>
     /// A front end that had been counted as gone attaches one of its connections again: the route

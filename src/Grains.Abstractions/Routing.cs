@@ -41,7 +41,35 @@ public sealed record Delivery(
     [property: Id(1)] SenteEvent Event,
     [property: Id(2)] bool Flush,
     [property: Id(3)] ImmutableArray<long> Sequences = default,
-    [property: Id(4)] long Epoch = 0);
+    [property: Id(4)] long Epoch = 0,
+    [property: Id(5)] ImmutableArray<long> PushIds = default);
+
+/// <summary>
+/// What a client last received from its user grain: the grain's epoch (one activation) and the
+/// client's push id, counted from 1 per client within the epoch and kept across its connections.
+/// On the wire <c>epoch:push-id</c>, in decimal: the <c>[:chsk/resume ...]</c> mark that ends each
+/// push frame to a client that asked for marks, and the <c>resume</c> parameter it reconnects with.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("sente.ResumePoint")]
+public sealed record ResumePoint([property: Id(0)] long Epoch, [property: Id(1)] long PushId)
+{
+    /// <summary>The query parameter: empty on a first connect (marks wanted, nothing received), else <c>epoch:push-id</c>.</summary>
+    public const string Param = "resume";
+
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Epoch}:{PushId}");
+
+    /// <summary>Reads <c>epoch:push-id</c>; null for anything else (an empty value included).</summary>
+    public static ResumePoint? Parse(string? text)
+    {
+        var colon = text?.IndexOf(':') ?? -1;
+        return colon > 0
+            && long.TryParse(text.AsSpan(0, colon), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var epoch)
+            && long.TryParse(text.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pushId)
+                ? new ResumePoint(epoch, pushId)
+                : null;
+    }
+}
 
 /// <summary>
 /// How a push is sent. <see cref="Flush"/> writes it at once rather than within the send buffer

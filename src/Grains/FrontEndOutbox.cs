@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
 
 namespace Orleans.Sente.Grains;
 
@@ -10,7 +11,12 @@ namespace Orleans.Sente.Grains;
 /// whatever arrives before it runs rides along. Under load many pushes share one message; when
 /// idle each push travels alone, as fast as before.
 /// </summary>
-internal sealed class FrontEndOutbox
+/// <remarks>
+/// Sends are one-way, so a dead front end costs nothing here; a send that fails at once (the
+/// message could not be serialized or addressed) is logged with its front end and push count,
+/// never dropped silently.
+/// </remarks>
+internal sealed partial class FrontEndOutbox(ILogger<FrontEndOutbox> logger)
 {
     /// <summary>Most deliveries in one message, so that one message stays a reasonable size.</summary>
     internal const int MaxBatch = 256;
@@ -19,7 +25,7 @@ internal sealed class FrontEndOutbox
 
     public void Send(string frontEndId, IFrontEndObserver frontEnd, Delivery delivery)
     {
-        var lane = _lanes.GetOrAdd(frontEndId, static (_, f) => new Lane(f), frontEnd);
+        var lane = _lanes.GetOrAdd(frontEndId, static (id, state) => new Lane(id, state.frontEnd, state.logger), (frontEnd, logger));
         lane.Queue.Enqueue(delivery);
         if (Interlocked.CompareExchange(ref lane.Scheduled, 1, 0) == 0)
         {
@@ -36,7 +42,7 @@ internal sealed class FrontEndOutbox
         }
     }
 
-    private sealed class Lane(IFrontEndObserver frontEnd)
+    private sealed class Lane(string frontEndId, IFrontEndObserver frontEnd, ILogger logger)
     {
         public readonly ConcurrentQueue<Delivery> Queue = new();
         public int Scheduled;
@@ -55,7 +61,21 @@ internal sealed class FrontEndOutbox
                 {
                     // One-way: a dead front end never holds anyone up; its routes are parked by
                     // the user grains once the registry says it has gone.
-                    frontEnd.DeliverManyAsync(batch.DrainToImmutable()).Ignore();
+                    var count = batch.Count;
+                    var sent = frontEnd.DeliverManyAsync(batch.DrainToImmutable());
+                    if (!sent.IsCompletedSuccessfully)
+                    {
+                        sent.ContinueWith(
+                            static (t, state) =>
+                            {
+                                var (log, id, pushes) = ((ILogger, string, int))state!;
+                                LogSendFailed(log, id, pushes, t.Exception!.GetBaseException());
+                            },
+                            (logger, frontEndId, count),
+                            CancellationToken.None,
+                            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                            TaskScheduler.Default);
+                    }
                 }
 
                 if (!Queue.IsEmpty)
@@ -74,4 +94,7 @@ internal sealed class FrontEndOutbox
             }
         }
     }
+
+    [LoggerMessage(EventId = 1174, Level = LogLevel.Warning, Message = "Could not send {Count} deliveries to front end {FrontEndId}")]
+    private static partial void LogSendFailed(ILogger logger, string frontEndId, int count, Exception exception);
 }

@@ -78,7 +78,20 @@ internal sealed partial class FrontEndRegistryGrain(
         var flush = options?.Flush ?? false;
         foreach (var lease in _live.Values)
         {
-            lease.Observer.BroadcastAsync(@event, flush).Ignore();
+            var sent = lease.Observer.BroadcastAsync(@event, flush);
+            if (!sent.IsCompletedSuccessfully)
+            {
+                sent.ContinueWith(
+                    static (t, state) =>
+                    {
+                        var (log, id) = ((ILogger, string))state!;
+                        LogBroadcastFailed(log, id, t.Exception!.GetBaseException());
+                    },
+                    (logger, lease.FrontEndId),
+                    CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+            }
         }
 
         return Task.CompletedTask;
@@ -107,6 +120,9 @@ internal sealed partial class FrontEndRegistryGrain(
             }
         }
     }
+
+    [LoggerMessage(EventId = 1175, Level = LogLevel.Warning, Message = "Could not send a broadcast to front end {FrontEndId}")]
+    private static partial void LogBroadcastFailed(ILogger logger, string frontEndId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Front end {FrontEndId} joined")]
     private static partial void LogFrontEndJoined(ILogger logger, string frontEndId);

@@ -12,6 +12,9 @@ public sealed class SenteGrainOptions
     public static readonly TimeSpan DefaultAjaxHandoverTimeout = TimeSpan.FromSeconds(2);
     public const int DefaultInboxLimit = 100;
     public static readonly TimeSpan DefaultInboxMaxAge = TimeSpan.FromDays(7);
+    public const int DefaultReplayWindowLimit = 256;
+    public const long DefaultReplayWindowBytes = 1024 * 1024;
+    public static readonly TimeSpan DefaultReplayWindowMaxAge = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How long a closed WebSocket client keeps its place (and collects pushes in its outbox)
@@ -53,6 +56,23 @@ public sealed class SenteGrainOptions
     /// window are re-sent (the client may see one twice rather than miss it).
     /// </summary>
     public TimeSpan AjaxHandoverTimeout { get; set; } = DefaultAjaxHandoverTimeout;
+
+    /// <summary>
+    /// Most pushes kept per client after they were sent, to send again when the client reconnects
+    /// having missed them (its front end died, or its connection was lost with pushes on the way).
+    /// Default 256.
+    /// </summary>
+    public int ReplayWindowLimit { get; set; } = DefaultReplayWindowLimit;
+
+    /// <summary>Most bytes (estimated packed size) of the pushes kept per client for replay. Default 1 MiB.</summary>
+    public long ReplayWindowBytes { get; set; } = DefaultReplayWindowBytes;
+
+    /// <summary>
+    /// How long a sent push stays in its client's replay window. Default 30 s. It must cover a
+    /// front end's death: the lease, one refresh of the silos' view of the registry, and the grace
+    /// in which the client comes back (the validator checks it).
+    /// </summary>
+    public TimeSpan ReplayWindowMaxAge { get; set; } = DefaultReplayWindowMaxAge;
 
     internal TimeSpan GraceFor(SenteTransport transport) =>
         transport == SenteTransport.Ajax ? AjaxCloseGrace : WsCloseGrace;

@@ -18,6 +18,27 @@ internal sealed class SenteGrainOptionsValidator : IValidateOptions<SenteGrainOp
             failures.Add($"{nameof(options.OutboxLimit)} must be at least 1; got {options.OutboxLimit}.");
         }
 
+        Positive(failures, nameof(options.ReplayWindowMaxAge), options.ReplayWindowMaxAge);
+        if (options.ReplayWindowLimit < 1)
+        {
+            failures.Add($"{nameof(options.ReplayWindowLimit)} must be at least 1; got {options.ReplayWindowLimit}.");
+        }
+
+        if (options.ReplayWindowBytes < 1)
+        {
+            failures.Add($"{nameof(options.ReplayWindowBytes)} must be at least 1; got {options.ReplayWindowBytes}.");
+        }
+
+        // Pushes sent to a front end that has just died are needed until its client is back: the
+        // silos notice the death within a lease plus one refresh of their view of the registry, and
+        // the client then has its grace period to reconnect. A shorter window loses them.
+        var covers = options.LeasePeriod + FrontEndTimings.DirectoryRefresh
+            + (options.WsCloseGrace > options.AjaxCloseGrace ? options.WsCloseGrace : options.AjaxCloseGrace);
+        if (options.ReplayWindowMaxAge < covers)
+        {
+            failures.Add($"{nameof(options.ReplayWindowMaxAge)} must be at least {nameof(options.LeasePeriod)} + the directory refresh ({FrontEndTimings.DirectoryRefresh.TotalSeconds} s) + the longer grace ({covers}); got {options.ReplayWindowMaxAge}.");
+        }
+
         if (options.InboxLimit < 1)
         {
             failures.Add($"{nameof(options.InboxLimit)} must be at least 1; got {options.InboxLimit}.");

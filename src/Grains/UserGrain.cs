@@ -33,7 +33,9 @@ internal sealed partial class UserGrain(
     private static readonly TimeSpan GraceTick = TimeSpan.FromMilliseconds(250);
     private readonly Dictionary<string, ClientSlot> _clients = new(StringComparer.Ordinal);
     private readonly SenteGrainOptions _options = options.Value;
-    private readonly long _epoch = Random.Shared.NextInt64(1, long.MaxValue);
+    // Grows with each activation (its start time in ms, then 20 random bits), so that a front end can
+    // tell a late push of a replaced activation from the pushes of the one that replaced it.
+    private readonly long _epoch = (clock.GetUtcNow().ToUnixTimeMilliseconds() << 20) + Random.Shared.Next(1 << 20);
     private Task _rebuild = Task.CompletedTask;
     private IGrainTimer? _graceTimer;
     private bool _keptAlive;
@@ -51,6 +53,14 @@ internal sealed partial class UserGrain(
         // Idle collection never gets here with clients (see KeepAliveWhileClients); a silo shutting
         // down, memory-pressure shedding or an explicit deactivation may. Connected clients are found
         // again by the next activation's rebuild; what parked clients held is lost: say so.
+        foreach (var slot in _clients.Values)
+        {
+            if (slot.Route is { } route)
+            {
+                directory.Untrack(route.FrontEndId, this.GetPrimaryKeyString());
+            }
+        }
+
         if (_clients.Count > 0)
         {
             var parked = _clients.Values.Count(s => s.Route is null);
@@ -89,6 +99,7 @@ internal sealed partial class UserGrain(
                 target.Connections.Add(route.ConnectionId);
                 Remember(route, slot, @event);
                 target.Sequences.Add(slot.NextSequence++);
+                target.PushIds.Add(Record(slot, @event, flush));
             }
             else
             {
@@ -100,7 +111,7 @@ internal sealed partial class UserGrain(
         {
             foreach (var (frontEndId, target) in byFrontEnd)
             {
-                outbox.Send(frontEndId, target.FrontEnd, new Delivery(target.Connections.ToImmutable(), @event, flush, target.Sequences.ToImmutable(), _epoch));
+                outbox.Send(frontEndId, target.FrontEnd, new Delivery(target.Connections.ToImmutable(), @event, flush, target.Sequences.ToImmutable(), _epoch, target.PushIds.ToImmutable()));
             }
         }
     }
@@ -158,7 +169,7 @@ internal sealed partial class UserGrain(
         await AttachAsync(route);
     }
 
-    public async Task<bool> AttachAsync(ClientRoute route)
+    public async Task<bool> AttachAsync(ClientRoute route, ResumePoint? resume = null)
     {
         // A new activation first learns from the front ends which clients its user has: whether the
         // user is online already (no second uidport-open) and which routes exist (a detach that
@@ -190,7 +201,8 @@ internal sealed partial class UserGrain(
         // this grain: until it answers, the client's pushes wait in its outbox.
         var handover = NeedsAjaxHandover(route, slot) ? HandOverAjaxAsync(route, slot) : null;
 
-        if ((slot.Route ?? slot.LastRoute) is not { } known || !SameConnection(known, route))
+        var newConnection = (slot.Route ?? slot.LastRoute) is not { } known || !SameConnection(known, route);
+        if (newConnection)
         {
             // A new connection counts its pushes from 1; the same one (already found by a
             // rebuild, or attached again after its front end's lease lapsed) keeps counting.
@@ -198,10 +210,23 @@ internal sealed partial class UserGrain(
         }
 
         slot.Route = route;
+        directory.Track(route.FrontEndId, this.GetPrimaryKeyString());
+        if (replaced && previous!.FrontEndId != route.FrontEndId)
+        {
+            UntrackIfUnused(previous.FrontEndId);
+        }
+
         SetLastRoute(slot, route);
         slot.ParkedUntil = null;
         if (handover is null)
         {
+            // An Ajax handover recovers what the previous session had not written; otherwise what
+            // the client may have missed on its previous connection comes first, then what was held.
+            if (newConnection)
+            {
+                ReplayWindowTo(route, slot, resume);
+            }
+
             ReplayOutbox(route, slot);
         }
         else
@@ -233,6 +258,9 @@ internal sealed partial class UserGrain(
         if (_clients.TryGetValue(clientId, out var slot) && slot.Route is { } route
             && route.ConnectionId == connectionId && route.FrontEndId == frontEndId)
         {
+            // Its front end saw the connection end and wrote what it could: for a client that cannot
+            // say what it received, what was sent counts as handled.
+            slot.ConfirmedThrough = slot.NextPushId - 1;
             Park(slot, route.Transport);
         }
     }
@@ -240,10 +268,11 @@ internal sealed partial class UserGrain(
     public async Task DropFrontEndAsync(string frontEndId)
     {
         await _rebuild;
-        foreach (var slot in _clients.Values)
+        foreach (var (clientId, slot) in _clients)
         {
             if (slot.Route is { } route && route.FrontEndId == frontEndId)
             {
+                LogFrontEndGone(logger, UserId, clientId, frontEndId);
                 Park(slot, route.Transport);
             }
         }
@@ -285,7 +314,42 @@ internal sealed partial class UserGrain(
     private void Send(ClientRoute route, ClientSlot slot, SenteEvent @event, bool flush)
     {
         Remember(route, slot, @event);
-        outbox.Send(route.FrontEndId, route.FrontEnd, new Delivery([route.ConnectionId], @event, flush, [slot.NextSequence++], _epoch));
+        var sequence = slot.NextSequence++;
+        outbox.Send(route.FrontEndId, route.FrontEnd, new Delivery([route.ConnectionId], @event, flush, [sequence], _epoch, [Record(slot, @event, flush)]));
+    }
+
+    /// <summary>Gives a push sent to the client its push id and keeps it in the client's replay window.</summary>
+    private long Record(ClientSlot slot, SenteEvent @event, bool flush)
+    {
+        var pushId = slot.NextPushId++;
+        (slot.Window ??= new ReplayWindow()).Add(pushId, @event, flush, clock.GetUtcNow(), _options);
+        return pushId;
+    }
+
+    /// <summary>
+    /// Sends again, to a new connection of the client and ahead of anything newer, the pushes of its
+    /// replay window it may have missed: those after what it says it received (<paramref name="resume"/>,
+    /// from clients that send resume marks back), or, for a plain Sente client, those after what the
+    /// grain knows was handled (everything sent before a close its front end reported). A resume point
+    /// of another epoch (an earlier activation) means the client has seen none of this one's pushes.
+    /// </summary>
+    private void ReplayWindowTo(ClientRoute route, ClientSlot slot, ResumePoint? resume)
+    {
+        if (slot.Window is not { Count: > 0 } window)
+        {
+            return;
+        }
+
+        var after = resume is { } r ? (r.Epoch == _epoch ? r.PushId : 0) : slot.ConfirmedThrough;
+        var again = window.TakeAfter(after, clock.GetUtcNow(), _options);
+        if (again.Count > 0)
+        {
+            LogReplayWindow(logger, UserId, route.ClientId, again.Count, resume is not null);
+            foreach (var (@event, flush) in again)
+            {
+                Send(route, slot, @event, flush);
+            }
+        }
     }
 
     /// <summary>The route to deliver to now, or null when the client is parked (its front end may have gone).</summary>
@@ -317,10 +381,22 @@ internal sealed partial class UserGrain(
 
     private void Park(ClientSlot slot, SenteTransport transport)
     {
+        var frontEndId = slot.Route?.FrontEndId;
         slot.Route = null;
+        UntrackIfUnused(frontEndId);
+
         slot.SentLog = null;
         slot.ParkedUntil = clock.GetUtcNow() + _options.GraceFor(transport);
         _graceTimer ??= this.RegisterGrainTimer(ExpireParkedAsync, GraceTick, GraceTick);
+    }
+
+    /// <summary>Takes this grain off the directory's list for a front end none of its routes go through any more.</summary>
+    private void UntrackIfUnused(string? frontEndId)
+    {
+        if (frontEndId is not null && !_clients.Values.Any(s => s.Route?.FrontEndId == frontEndId))
+        {
+            directory.Untrack(frontEndId, this.GetPrimaryKeyString());
+        }
     }
 
     private async Task ExpireParkedAsync(CancellationToken cancellationToken)
@@ -438,6 +514,7 @@ internal sealed partial class UserGrain(
                 if (!_clients.ContainsKey(route.ClientId))
                 {
                     _clients[route.ClientId] = new ClientSlot { Route = route, LastRoute = route, NextSequence = 1 };
+                    directory.Track(route.FrontEndId, this.GetPrimaryKeyString());
                     first ??= route;
                 }
             }
@@ -495,6 +572,15 @@ internal sealed partial class UserGrain(
 
         /// <summary>The sequence number of the next push to the current route; restarts at 1 per route.</summary>
         public long NextSequence { get; set; } = 1;
+
+        /// <summary>The push id of the next push sent to this client: from 1, kept across its connections within this activation.</summary>
+        public long NextPushId { get; set; } = 1;
+
+        /// <summary>Pushes sent to this client lately, for a reconnect that missed them.</summary>
+        public ReplayWindow? Window { get; set; }
+
+        /// <summary>The last push id known handled (sent before a close its front end reported), for a client without resume marks.</summary>
+        public long ConfirmedThrough { get; set; }
     }
 
     private sealed class FanOut(IFrontEndObserver frontEnd)
@@ -504,6 +590,8 @@ internal sealed partial class UserGrain(
         public ImmutableArray<long>.Builder Connections { get; } = ImmutableArray.CreateBuilder<long>(2);
 
         public ImmutableArray<long>.Builder Sequences { get; } = ImmutableArray.CreateBuilder<long>(2);
+
+        public ImmutableArray<long>.Builder PushIds { get; } = ImmutableArray.CreateBuilder<long>(2);
     }
 
     /// <summary>A push waiting for a parked client; a durable one goes to the inbox if the user goes offline instead.</summary>
@@ -517,6 +605,9 @@ internal sealed partial class UserGrain(
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "Replaying {Count} held pushes to client {ClientId} of user {UserId}")]
     private static partial void LogReplay(ILogger logger, string? userId, string clientId, int count);
+
+    [LoggerMessage(EventId = 1109, Level = LogLevel.Debug, Message = "Sending {Count} pushes of the replay window again to client {ClientId} of user {UserId} (resume point given: {Resumed})")]
+    private static partial void LogReplayWindow(ILogger logger, string? userId, string clientId, int count, bool resumed);
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Outbox of client {ClientId} of user {UserId} is full ({Limit}); dropped the oldest push")]
     private static partial void LogOutboxFull(ILogger logger, string? userId, string clientId, int limit);

@@ -14,6 +14,13 @@ public static class Envelope
     public static readonly EdnKeyword BadEvent = new("chsk", "bad-event");
     public static readonly EdnKeyword UidPortOpen = new("chsk", "uidport-open");
     public static readonly EdnKeyword UidPortClose = new("chsk", "uidport-close");
+
+    /// <summary>
+    /// The last event of a push frame to a client that asked for resume marks (the <c>resume</c>
+    /// parameter): <c>[:chsk/resume "epoch:push-id"]</c> of the frame's last push. Never sent to a
+    /// client that did not ask.
+    /// </summary>
+    public static readonly EdnKeyword ResumeMark = new("chsk", "resume");
     public static readonly EdnKeyword NilUid = new("sente", "nil-uid");
     public static readonly EdnKeyword AllUsersWithoutUid = new("sente", "all-users-without-uid");
     public static readonly EdnKeyword AjaxCallbackMarker = new(null, "ajax");

@@ -112,7 +112,13 @@ public sealed class SlowConsumerTests(SlowConsumerTests.Fixture fixture) : IClas
 
         public async Task InitializeAsync()
         {
-            Silo = await TestSilo.StartAsync(null, o => o.WsCloseGrace = TimeSpan.FromMinutes(1));
+            Silo = await TestSilo.StartAsync(null, o =>
+            {
+                o.WsCloseGrace = TimeSpan.FromMinutes(1);
+
+                // The replay window must outlast the grace (the options validator's rule).
+                o.ReplayWindowMaxAge = TimeSpan.FromMinutes(2);
+            });
             FrontEnd = await TestFrontEnd.StartAsync([Silo], o =>
             {
                 o.SendBufferLimitBytes = BudgetBytes;

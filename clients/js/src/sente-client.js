@@ -206,6 +206,8 @@ export class SenteClient {
   /** @type {unknown} */
   #keepAliveTimer = null;
   #lastReceived = 0;
+  /** The last resume mark ("epoch:push-id" of the last push received), sent back on every connect; "" before any. */
+  #resumeMark = "";
   #pingOutstanding = false;
   /** @type {AbortController | null} */
   #pollAbort = null;
@@ -540,6 +542,14 @@ export class SenteClient {
   /** @param {unknown[]} events */
   #deliverBatch(events) {
     for (const ev of events) {
+      if (Array.isArray(ev) && ev[0] === ":chsk/resume") {
+        // Not an event: what the server numbered the last push of this frame, so that a reconnect
+        // (to any front end) gets again exactly what this client missed.
+        if (typeof ev[1] === "string") {
+          this.#resumeMark = ev[1];
+        }
+        continue;
+      }
       if (!Array.isArray(ev) || typeof ev[0] !== "string") {
         this.#reportError(new Error(`Ignored a pushed event that is not [id data]: ${JSON.stringify(ev)}`));
         continue;
@@ -559,6 +569,7 @@ export class SenteClient {
     const query = this.#query({
       "client-id": this.clientId,
       packer: "json",
+      resume: this.#resumeMark,
       "csrf-token": this.#csrf(),
       // Browsers cannot set headers on a WebSocket upgrade: the token travels in the query, as SignalR's does.
       access_token: accessToken,
@@ -731,7 +742,7 @@ export class SenteClient {
 
   #pollUrl() {
     /** @type {Record<string, string>} */
-    const extra = { udt: String(this.#clock.now()), "client-id": this.clientId, packer: "json" };
+    const extra = { udt: String(this.#clock.now()), "client-id": this.clientId, packer: "json", resume: this.#resumeMark };
     if (!this.#state.open) {
       extra["handshake?"] = "1";
     }
@@ -1023,7 +1034,8 @@ export class SenteClient {
       q.append(k, String(v));
     }
     for (const [k, v] of Object.entries(extra)) {
-      if (v !== null && v !== undefined && v !== "") {
+      // An empty resume still asks for resume marks.
+      if (v !== null && v !== undefined && (v !== "" || k === "resume")) {
         q.append(k, v);
       }
     }

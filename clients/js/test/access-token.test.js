@@ -6,7 +6,7 @@ const HANDSHAKE = '[[":chsk/handshake",["alice",null,{"server":"s1"}]],null]';
 
 test("the WebSocket upgrade carries the access token as the access_token query parameter", () => {
   const h = harness({ accessTokenFactory: () => "t/1 +" });
-  assert.equal(h.ws.url, "wss://example.com/chsk?client-id=cid-123&packer=json&csrf-token=tok&access_token=t%2F1+%2B");
+  assert.equal(h.ws.url, "wss://example.com/chsk?client-id=cid-123&packer=json&resume=&csrf-token=tok&access_token=t%2F1+%2B");
 });
 
 test("a null token leaves the query without access_token", () => {

@@ -20,7 +20,7 @@ test("the first poll asks for the handshake with params, udt, client-id and pack
   await settle();
   assert.equal(h.sockets.length, 0);
   const [poll] = h.fetch.requests;
-  assert.equal(poll.url, `https://example.com/chsk?app=demo&udt=${h.clock.now()}&client-id=cid-123&packer=json&handshake%3F=1`);
+  assert.equal(poll.url, `https://example.com/chsk?app=demo&udt=${h.clock.now()}&client-id=cid-123&packer=json&resume=&handshake%3F=1`);
   assert.equal(poll.init.method, "GET");
   assert.equal(poll.init.headers["X-CSRF-Token"], "tok");
   assert.equal(poll.init.headers["X-Requested-With"], "XMLHTTPRequest");

@@ -6,9 +6,9 @@ import { harness } from "./fakes.js";
 test("connects to ws(s)://host/chsk with params, client-id, packer and csrf-token", () => {
   const h = harness({ params: { app: "demo" } });
   assert.equal(h.sockets.length, 1);
-  assert.equal(h.ws.url, "wss://example.com/chsk?app=demo&client-id=cid-123&packer=json&csrf-token=tok");
+  assert.equal(h.ws.url, "wss://example.com/chsk?app=demo&client-id=cid-123&packer=json&resume=&csrf-token=tok");
   const plain = harness({ protocol: "http:", path: "/push", csrfToken: null });
-  assert.equal(plain.ws.url, "ws://example.com/push?client-id=cid-123&packer=json");
+  assert.equal(plain.ws.url, "ws://example.com/push?client-id=cid-123&packer=json&resume=");
 });
 
 test("the CSRF token is read from the meta tag when not given", () => {
@@ -373,4 +373,15 @@ test("a callback failed by a drop sees the client already closed, and a resend f
     ["chsk/closed", false],
     ["chsk/closed", false],
   ]);
+});
+
+test("a resume mark is not an event, and the next connect sends it back", () => {
+  const h = harness();
+  h.ws.accept();
+  h.ws.receive('[[[":my/push",1],[":chsk/resume","77:5"]],null]');
+  assert.deepEqual(h.events.map((e) => e.id), ["my/push"]);
+  h.client.breakConnection();
+  h.clock.advance(0);
+  assert.equal(h.sockets.length, 2);
+  assert.match(h.sockets[1].url, /[?&]resume=77%3A5(&|$)/);
 });

@@ -86,7 +86,7 @@ internal sealed class AjaxTransport(ITransportHost host) : ClientTransport(host)
             case ServerFrameKind.Timeout:
                 break;
             case ServerFrameKind.Batch:
-                await Host.OnEventsAsync(frame.ReadBatch(Host.Packer.EventIdsAreStrings), cancellationToken);
+                await Host.OnEventsAsync(frame.ReadBatch(Host.Packer.EventIdsAreStrings, mark => Host.ResumeMark = mark), cancellationToken);
                 break;
             case ServerFrameKind.Handshake:
                 Host.OnHandshake(this, frame.ReadHandshake());
@@ -162,7 +162,7 @@ internal sealed class AjaxTransport(ITransportHost host) : ClientTransport(host)
     {
         using var deadline = new CancellationTokenSource(Host.Options.LpTimeout, Host.Options.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        using var request = new HttpRequestMessage(HttpMethod.Get, SenteUrls.Poll(Host.Options, handshake));
+        using var request = new HttpRequestMessage(HttpMethod.Get, SenteUrls.Poll(Host.Options, handshake, Host.ResumeMark));
         await AddHeadersAsync(request, linked.Token);
         using var response = await Host.Http.Client.SendAsync(request, linked.Token);
         return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(linked.Token));

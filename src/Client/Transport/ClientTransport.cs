@@ -59,6 +59,13 @@ internal interface ITransportHost
 
     Microsoft.Extensions.Logging.ILogger Logger { get; }
 
+    /// <summary>
+    /// The last resume mark the server sent (<c>epoch:push-id</c> of the last push received), sent back
+    /// on every connect as the <c>resume</c> parameter so that the server sends again only what this
+    /// client missed; empty before any (the parameter then only asks for marks).
+    /// </summary>
+    string ResumeMark { get; set; }
+
     /// <summary>A handshake arrived on this transport: the connection is open.</summary>
     void OnHandshake(ClientTransport transport, Handshake handshake);
 

@@ -9,13 +9,24 @@ internal static class SenteUrls
     /// <summary>The query parameter of the access token on the WebSocket upgrade, as SignalR names it.</summary>
     public const string AccessTokenParam = "access_token";
 
+    /// <summary>
+    /// Asks the server for a resume mark per push frame and tells it the last one received
+    /// (<c>epoch:push-id</c>, empty before any), so that a reconnect gets again exactly what was missed.
+    /// </summary>
+    public const string ResumeParam = "resume";
+
     /// <summary><c>ws(s)://…/chsk?&lt;params&gt;&amp;client-id=…&amp;packer=…[&amp;csrf-token=…][&amp;access_token=…]</c>.</summary>
-    public static Uri WebSocket(SenteClientOptions options, string? accessToken = null)
+    public static Uri WebSocket(SenteClientOptions options, string? accessToken = null, string? resume = null)
     {
         var query = new StringBuilder();
         AppendParams(query, options);
         Append(query, "client-id", options.ClientId);
         Append(query, "packer", options.Packer);
+        if (resume is not null)
+        {
+            Append(query, ResumeParam, resume);
+        }
+
         if (options.CsrfToken is { Length: > 0 } token)
         {
             Append(query, "csrf-token", token);
@@ -30,13 +41,18 @@ internal static class SenteUrls
     }
 
     /// <summary><c>GET /chsk?&lt;params&gt;&amp;udt=…&amp;client-id=…&amp;packer=…[&amp;handshake%3F=1]</c>.</summary>
-    public static Uri Poll(SenteClientOptions options, bool handshake)
+    public static Uri Poll(SenteClientOptions options, bool handshake, string? resume = null)
     {
         var query = new StringBuilder();
         AppendParams(query, options);
         Append(query, "udt", Udt(options));
         Append(query, "client-id", options.ClientId);
         Append(query, "packer", options.Packer);
+        if (resume is not null)
+        {
+            Append(query, ResumeParam, resume);
+        }
+
         if (handshake)
         {
             Append(query, "handshake?", "1");

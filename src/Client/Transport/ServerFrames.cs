@@ -77,8 +77,12 @@ internal readonly record struct ServerFrame(ServerFrameKind Kind, EdnValue Paylo
         return new(userId, data);
     }
 
-    /// <summary>The events of a batch; items that are not events are dropped (a server never sends them).</summary>
-    public List<SenteEvent> ReadBatch(bool eventIdsAreStrings)
+    /// <summary>
+    /// The events of a batch; items that are not events are dropped (a server never sends them). A
+    /// resume mark <c>[:chsk/resume "epoch:push-id"]</c> is not an event: it goes to
+    /// <paramref name="onResumeMark"/>, to be sent back on the next connect.
+    /// </summary>
+    public List<SenteEvent> ReadBatch(bool eventIdsAreStrings, Action<string>? onResumeMark = null)
     {
         var events = new List<SenteEvent>();
         if (Payload is EdnSequence items)
@@ -86,7 +90,14 @@ internal readonly record struct ServerFrame(ServerFrameKind Kind, EdnValue Paylo
             foreach (var item in items)
             {
                 var @event = Envelope.ReadEvent(item, eventIdsAreStrings);
-                if (@event.Id != Envelope.BadEvent)
+                if (@event.Id == Envelope.ResumeMark)
+                {
+                    if (@event.Data is EdnString { Value: var mark })
+                    {
+                        onResumeMark?.Invoke(mark);
+                    }
+                }
+                else if (@event.Id != Envelope.BadEvent)
                 {
                     events.Add(@event);
                 }

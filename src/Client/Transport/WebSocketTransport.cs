@@ -120,7 +120,7 @@ internal sealed partial class WebSocketTransport(ITransportHost host) : ClientTr
 
         options.ConfigureWebSocket?.Invoke(_socket.Options);
         var accessToken = await AccessTokenAsync(cancellationToken);
-        var uri = SenteUrls.WebSocket(options, accessToken);
+        var uri = SenteUrls.WebSocket(options, accessToken, Host.ResumeMark);
         ClientLog.WebSocketConnecting(Host.Logger, SenteUrls.WebSocket(options));
         try
         {
@@ -151,7 +151,7 @@ internal sealed partial class WebSocketTransport(ITransportHost host) : ClientTr
                 _delivering = true;
                 try
                 {
-                    await Host.OnEventsAsync(frame.ReadBatch(Host.Packer.EventIdsAreStrings), cancellationToken);
+                    await Host.OnEventsAsync(frame.ReadBatch(Host.Packer.EventIdsAreStrings, mark => Host.ResumeMark = mark), cancellationToken);
                 }
                 finally
                 {

@@ -22,6 +22,8 @@ internal sealed partial class FrontEnd(
 
     private readonly TaskCompletionSource<IFrontEndObserver> _reference = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private FrontEndObserver? _observer;
+    private TaskCompletionSource? _renewalsPaused;
+    private bool _crashed;
 
     public string Id { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}"[..^24];
 
@@ -34,6 +36,12 @@ internal sealed partial class FrontEnd(
         var delay = TimeSpan.FromMilliseconds(200);
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (Volatile.Read(ref _renewalsPaused) is { } paused)
+            {
+                await paused.Task.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+
             try
             {
                 var reference = _reference.Task.IsCompleted
@@ -74,6 +82,42 @@ internal sealed partial class FrontEnd(
     }
 
     /// <summary>
+    /// Stops renewing the lease, without a goodbye, until <see cref="ResumeRenewals"/>: what a
+    /// front end that stalled or lost the silos looks like to the cluster. For tests of lease expiry.
+    /// </summary>
+    internal void PauseRenewals() =>
+        Interlocked.CompareExchange(ref _renewalsPaused, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
+
+    /// <summary>
+    /// What a killed front end looks like to the cluster and its clients, for tests in one process:
+    /// no renewal, no goodbye, no detach; calls to its observer are lost from now on; once
+    /// <paramref name="the returned action"/> is called, its sockets are cut without a close frame.
+    /// </summary>
+    internal Action CrashForTests()
+    {
+        PauseRenewals();
+        Volatile.Write(ref _crashed, true);
+        _observer!.Crashed = true;
+        return () =>
+        {
+            foreach (var connection in connections.All)
+            {
+                if (connection is WebSocketConnection ws)
+                {
+                    ws.Abort(SenteCloseReason.ServerStopping);
+                }
+                else
+                {
+                    connection.Close(SenteCloseReason.ServerStopping);
+                }
+            }
+        };
+    }
+
+    /// <summary>Renews the lease again at once after <see cref="PauseRenewals"/>.</summary>
+    internal void ResumeRenewals() => Interlocked.Exchange(ref _renewalsPaused, null)?.TrySetResult();
+
+    /// <summary>
     /// Attaches every open connection again, now and once more after every silo's view of the
     /// registry (refreshed every 2 s) has seen this front end live: a push in between may have parked
     /// a route again through the stale view. Attaching a connection that is attached is a no-op.
@@ -105,7 +149,13 @@ internal sealed partial class FrontEnd(
     /// Tells the user's grain that one of its connections here ended (retried while a silo
     /// moves its grains); runs in the background, so a closing socket never waits on it.
     /// </summary>
-    public void Forget(SenteConnection connection) => ForgetAsync(connection).Ignore();
+    public void Forget(SenteConnection connection)
+    {
+        if (!Volatile.Read(ref _crashed))
+        {
+            ForgetAsync(connection).Ignore();
+        }
+    }
 
     private async Task ForgetAsync(SenteConnection connection)
     {

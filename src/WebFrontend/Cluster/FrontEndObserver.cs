@@ -22,17 +22,29 @@ internal sealed partial class FrontEndObserver(
     /// <summary>Set once the observer reference exists; routes carry it.</summary>
     public IFrontEndObserver? Reference { get; set; }
 
+    /// <summary>Set by a test that simulates this front end's death: deliveries are lost from then on.</summary>
+    public volatile bool Crashed;
+
     public Task DeliverAsync(Delivery delivery)
     {
+        if (Crashed)
+        {
+            return Task.CompletedTask;
+        }
+
         var packed = new PackedEvent(delivery.Event);
         var sequences = delivery.Sequences;
+        var pushIds = delivery.PushIds;
         for (var i = 0; i < delivery.ConnectionIds.Length; i++)
         {
             if (connections.TryGet(delivery.ConnectionIds[i], out var connection))
             {
                 try
                 {
-                    connection.Deliver(packed, delivery.Flush, delivery.Epoch, sequences.IsDefaultOrEmpty ? 0 : sequences[i]);
+                    if (connection.Deliver(packed, delivery.Flush, delivery.Epoch, sequences.IsDefaultOrEmpty ? 0 : sequences[i], pushIds.IsDefaultOrEmpty ? 0 : pushIds[i], out var reason) is > 0 and var dropped)
+                    {
+                        metrics.Dropped(reason!, dropped);
+                    }
                 }
                 catch (Exception e)
                 {

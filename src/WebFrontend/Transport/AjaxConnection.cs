@@ -22,6 +22,10 @@ internal sealed partial class AjaxConnection : SenteConnection
 {
     private readonly Lock _lock = new();
     private readonly List<PackedEvent> _pending = [];
+
+    // The resume mark of the last push of a grain in _pending (see SendsResumeMarks), under the lock.
+    private long _markEpoch;
+    private long _markPushId;
     private readonly BatchScheduler _scheduler;
     private readonly SenteMetrics _metrics;
     private readonly ILogger _logger;
@@ -64,7 +68,7 @@ internal sealed partial class AjaxConnection : SenteConnection
         }
     }
 
-    public override void Enqueue(PackedEvent packed, bool flush)
+    public override void Enqueue(PackedEvent packed, bool flush, long epoch = 0, long pushId = 0)
     {
         Poll? answered = null;
         byte[]? frame = null;
@@ -84,6 +88,10 @@ internal sealed partial class AjaxConnection : SenteConnection
             }
 
             _pending.Add(packed);
+            if (pushId != 0)
+            {
+                (_markEpoch, _markPushId) = (epoch, pushId);
+            }
             if (_poll is null)
             {
                 return;
@@ -291,8 +299,16 @@ internal sealed partial class AjaxConnection : SenteConnection
     /// </summary>
     private (Poll? Poll, byte[]? Frame) TakeBatch()
     {
-        var frame = PackedEvent.BatchFrame(_pending, PackerIndex, Packer, _metrics, _logger, out var events);
+        var marked = WithResumeMark(_pending, _markEpoch, _markPushId);
+        var frame = PackedEvent.BatchFrame(marked, PackerIndex, Packer, _metrics, _logger, out var events);
+        if (marked.Count > _pending.Count)
+        {
+            // The mark is not a push: it is not counted as one.
+            events--;
+        }
+
         _pending.Clear();
+        _markPushId = 0;
         if (frame is null)
         {
             return (null, null);

@@ -42,14 +42,18 @@ internal sealed partial class AjaxEndpoint(
 
         var session = new AjaxConnection(
             connections.NextId(), request.ClientId, userId, packerIndex, packer,
-            _options, scheduler, metrics, logger, Ended);
+            _options, scheduler, metrics, logger, Ended)
+        {
+            SendsResumeMarks = context.Request.Query.TryGetValue(ResumePoint.Param, out var resumeParam),
+        };
+        var resume = ResumePoint.Parse(resumeParam);
         sessions.Add(session);
         var route = session.RouteVia(frontEnd.Id, reference);
         var user = grains.GetUserGrainOrNil(userId);
         var known = false;
         try
         {
-            await GrainRetry.RunAsync(async () => known = await user.AttachAsync(route) && !handshake, context.RequestAborted);
+            await GrainRetry.RunAsync(async () => known = await user.AttachAsync(route, resume) && !handshake, context.RequestAborted);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -20,7 +20,12 @@ internal sealed class ConnectionStore
 
     public int Count => _byId.Count;
 
-    public ICollection<SenteConnection> All => _byId.Values;
+    /// <summary>
+    /// Every connection, enumerated live rather than copied (the dictionary's <c>Values</c> would copy
+    /// all of them under every lock on each heartbeat tick). A connection added or removed during the
+    /// enumeration may or may not be seen; each one is seen at most once.
+    /// </summary>
+    public Connections All => new(_byId);
 
     public void Add(SenteConnection connection)
     {
@@ -58,4 +63,27 @@ internal sealed class ConnectionStore
 
     public IReadOnlyList<SenteConnection> OfUser(string? userId) =>
         _byUser.TryGetValue(SenteKeys.UserKey(userId), out var ofUser) ? ofUser : [];
+
+    /// <summary>The connections, enumerable without a copy (see <see cref="All"/>).</summary>
+    internal readonly struct Connections(ConcurrentDictionary<long, SenteConnection> byId) : IEnumerable<SenteConnection>
+    {
+        public Enumerator GetEnumerator() => new(byId.GetEnumerator());
+
+        IEnumerator<SenteConnection> IEnumerable<SenteConnection>.GetEnumerator() => GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        internal struct Enumerator(IEnumerator<KeyValuePair<long, SenteConnection>> inner) : IEnumerator<SenteConnection>
+        {
+            public readonly SenteConnection Current => inner.Current.Value;
+
+            readonly object System.Collections.IEnumerator.Current => Current;
+
+            public readonly bool MoveNext() => inner.MoveNext();
+
+            public readonly void Reset() => inner.Reset();
+
+            public readonly void Dispose() => inner.Dispose();
+        }
+    }
 }

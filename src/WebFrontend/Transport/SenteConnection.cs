@@ -26,19 +26,43 @@ internal abstract class SenteConnection(long id, string clientId, string? userId
 
     // What the gate released, used only under the gate's lock and emptied before leaving it.
     [ThreadStatic]
-    private static List<(PackedEvent, bool)>? t_ready;
+    private static List<(PackedEvent, bool, long)>? t_ready;
 
-    /// <summary>Queues a push; it goes out with the batch window, or at once when flushed.</summary>
-    public abstract void Enqueue(PackedEvent packed, bool flush);
+    /// <summary>
+    /// Queues a push; it goes out with the batch window, or at once when flushed. A push of a user
+    /// grain carries its per-client push id and the grain's epoch (0 for a broadcast).
+    /// </summary>
+    public abstract void Enqueue(PackedEvent packed, bool flush, long epoch = 0, long pushId = 0);
 
-    /// <summary>Admits a push from a user grain, in the order the grain sent it (see <see cref="SequenceGate"/>).</summary>
-    public void Deliver(PackedEvent packed, bool flush, long epoch, long sequence)
+    /// <summary>
+    /// The client asked (the <c>resume</c> parameter) to be told what it has received: each push
+    /// frame then ends with <c>[:chsk/resume "epoch:push-id"]</c> of its last push, which the client
+    /// sends back when it reconnects (see <see cref="ResumePoint"/>). Plain Sente clients never ask.
+    /// </summary>
+    public bool SendsResumeMarks { get; init; }
+
+    /// <summary>
+    /// The batch to write, with the resume mark of its last push appended when the client asked for
+    /// marks and the batch holds a push of a user grain.
+    /// </summary>
+    protected IReadOnlyList<PackedEvent> WithResumeMark(List<PackedEvent> batch, long epoch, long pushId) =>
+        !SendsResumeMarks || pushId == 0
+            ? batch
+            : [.. batch, new PackedEvent(new SenteEvent(Envelope.ResumeMark, new EdnString(new ResumePoint(epoch, pushId).ToString())))];
+
+    /// <summary>
+    /// Admits a push from a user grain, in the order the grain sent it (see <see cref="SequenceGate"/>).
+    /// Returns how many pushes the gate gave up (a late push of an older epoch, a duplicate, or held
+    /// pushes of an epoch a newer one replaced), with the reason.
+    /// </summary>
+    public int Deliver(PackedEvent packed, bool flush, long epoch, long sequence, long pushId, out string? dropReason)
     {
         lock (_gate)
         {
             var ready = t_ready ??= new(4);
-            _gate.Admit(epoch, sequence, packed, flush, ready, System.Diagnostics.Stopwatch.GetTimestamp());
-            EnqueueReady(ready);
+            var dropped = _gate.Admit(epoch, sequence, packed, flush, pushId, ready, System.Diagnostics.Stopwatch.GetTimestamp(), out dropReason);
+            EnqueueReady(ready, epoch);
+            return dropped;
         }
     }
 
@@ -49,7 +73,7 @@ internal abstract class SenteConnection(long id, string clientId, string? userId
         {
             var ready = t_ready ??= new(4);
             var skipped = _gate.SkipIfStuck(ready, now, gapTimeoutTicks);
-            EnqueueReady(ready);
+            EnqueueReady(ready, _gate.Epoch);
             return skipped;
         }
     }
@@ -67,22 +91,22 @@ internal abstract class SenteConnection(long id, string clientId, string? userId
         }
     }
 
-    private void EnqueueReady(List<(PackedEvent, bool)> ready)
+    private void EnqueueReady(List<(PackedEvent, bool, long)> ready, long epoch)
     {
         // Copied out first: a flush writes on this thread and must not find the list in use.
         if (ready.Count == 1)
         {
-            var (packed, flush) = ready[0];
+            var (packed, flush, pushId) = ready[0];
             ready.Clear();
-            Enqueue(packed, flush);
+            Enqueue(packed, flush, epoch, pushId);
             return;
         }
 
         var all = ready.ToArray();
         ready.Clear();
-        foreach (var (packed, flush) in all)
+        foreach (var (packed, flush, pushId) in all)
         {
-            Enqueue(packed, flush);
+            Enqueue(packed, flush, epoch, pushId);
         }
     }
 

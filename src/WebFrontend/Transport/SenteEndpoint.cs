@@ -135,7 +135,11 @@ internal sealed partial class SenteEndpoint(
         using var socket = await context.WebSockets.AcceptWebSocketAsync(NoProtocolPings);
         var connection = new WebSocketConnection(
             connections.NextId(), request.ClientId, userId, packerIndex, packers[packerIndex],
-            socket, context.Abort, _options, scheduler, metrics, logger);
+            socket, context.Abort, _options, scheduler, metrics, logger)
+        {
+            SendsResumeMarks = context.Request.Query.TryGetValue(ResumePoint.Param, out var resumeParam),
+        };
+        var resume = ResumePoint.Parse(resumeParam);
         var user = grains.GetUserGrainOrNil(userId);
         var route = connection.RouteVia(frontEnd.Id, reference);
 
@@ -149,7 +153,7 @@ internal sealed partial class SenteEndpoint(
         {
             try
             {
-                await GrainRetry.RunAsync(() => user.AttachAsync(route), context.RequestAborted);
+                await GrainRetry.RunAsync(() => user.AttachAsync(route, resume), context.RequestAborted);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

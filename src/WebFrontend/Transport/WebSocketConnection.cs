@@ -38,6 +38,10 @@ internal sealed partial class WebSocketConnection : SenteConnection
     private readonly Lock _pendingLock = new();
     private readonly Lock _sendLock = new();
     private List<PackedEvent>? _pending;
+
+    // The resume mark of the last push of a grain in _pending (see SendsResumeMarks), under _pendingLock.
+    private long _markEpoch;
+    private long _markPushId;
     private bool _scheduled;
 
     // The send side. One frame is written at a time, by whichever thread finds the socket idle,
@@ -86,11 +90,16 @@ internal sealed partial class WebSocketConnection : SenteConnection
     /// <summary>When the write in progress started waiting for the client (Stopwatch ticks), or 0.</summary>
     public long WriteStalledSince => Volatile.Read(ref _writeStalledSince);
 
-    public override void Enqueue(PackedEvent packed, bool flush)
+    public override void Enqueue(PackedEvent packed, bool flush, long epoch = 0, long pushId = 0)
     {
         lock (_pendingLock)
         {
             (_pending ??= new List<PackedEvent>(4)).Add(packed);
+            if (pushId != 0)
+            {
+                (_markEpoch, _markPushId) = (epoch, pushId);
+            }
+
             if (!flush)
             {
                 if (!_scheduled)
@@ -109,11 +118,14 @@ internal sealed partial class WebSocketConnection : SenteConnection
     public override void FlushPending()
     {
         List<PackedEvent>? batch;
+        long markEpoch, markPushId;
         lock (_pendingLock)
         {
             batch = _pending;
             _pending = null;
             _scheduled = false;
+            (markEpoch, markPushId) = (_markEpoch, _markPushId);
+            _markPushId = 0;
         }
 
         if (batch is null or { Count: 0 })
@@ -128,9 +140,16 @@ internal sealed partial class WebSocketConnection : SenteConnection
             return;
         }
 
-        if (PackedEvent.BatchFrame(batch, PackerIndex, Packer, _metrics, _logger, out var events) is not { } frame)
+        var marked = WithResumeMark(batch, markEpoch, markPushId);
+        if (PackedEvent.BatchFrame(marked, PackerIndex, Packer, _metrics, _logger, out var events) is not { } frame)
         {
             return;
+        }
+
+        if (marked.Count > batch.Count)
+        {
+            // The mark is not a push: it is not counted as one.
+            events--;
         }
 
         switch (Send(new OutFrame(frame, events)))

@@ -1,0 +1,102 @@
+using Orleans.Sente.Protocol;
+
+namespace Orleans.Sente.Grains;
+
+/// <summary>
+/// One client's recent pushes, by push id, kept after they were sent to its connection so that a
+/// client whose front end died (or whose connection was lost before the front end could write
+/// them) gets them again when it reconnects anywhere. Bounded by count, by bytes (an estimate of
+/// the packed size) and by age; the oldest go first. The one owner of the replay window: the user
+/// grain adds what it sends and takes what a reconnecting client has not seen.
+/// </summary>
+internal sealed class ReplayWindow
+{
+    private readonly Queue<Entry> _entries = new();
+    private long _bytes;
+
+    public int Count => _entries.Count;
+
+    /// <summary>Records a push sent with <paramref name="pushId"/>, then drops what is past the bounds.</summary>
+    public void Add(long pushId, SenteEvent @event, bool flush, DateTimeOffset now, SenteGrainOptions options)
+    {
+        var bytes = EventSize.Estimate(@event);
+        _entries.Enqueue(new Entry(pushId, @event, flush, now, bytes));
+        _bytes += bytes;
+        Trim(now, options);
+    }
+
+    /// <summary>
+    /// Takes the pushes after <paramref name="after"/>, oldest first, and empties the window (they
+    /// are sent again, and recorded again under new push ids).
+    /// </summary>
+    public List<(SenteEvent Event, bool Flush)> TakeAfter(long after, DateTimeOffset now, SenteGrainOptions options)
+    {
+        Trim(now, options);
+        var taken = new List<(SenteEvent, bool)>();
+        foreach (var entry in _entries)
+        {
+            if (entry.PushId > after)
+            {
+                taken.Add((entry.Event, entry.Flush));
+            }
+        }
+
+        _entries.Clear();
+        _bytes = 0;
+        return taken;
+    }
+
+    private void Trim(DateTimeOffset now, SenteGrainOptions options)
+    {
+        var horizon = now - options.ReplayWindowMaxAge;
+        while (_entries.Count > 0
+            && (_entries.Count > options.ReplayWindowLimit || _bytes > options.ReplayWindowBytes || _entries.Peek().At < horizon))
+        {
+            _bytes -= _entries.Dequeue().Bytes;
+        }
+    }
+
+    private readonly record struct Entry(long PushId, SenteEvent Event, bool Flush, DateTimeOffset At, int Bytes);
+}
+
+/// <summary>
+/// About how many bytes an event takes packed (the EDN text, within a small factor of JSON's):
+/// a bound in bytes for what grains keep per client, without packing on the hot path.
+/// </summary>
+internal static class EventSize
+{
+    private const int Overhead = 8;
+
+    public static int Estimate(SenteEvent @event) =>
+        Overhead + @event.Id.Name.Length + (@event.Id.Namespace?.Length ?? 0) + (@event.Data is { } data ? Of(data) : 3);
+
+    private static int Of(EdnValue value) => value switch
+    {
+        EdnString s => s.Value.Length + 2,
+        EdnKeyword k => k.Name.Length + (k.Namespace?.Length ?? 0) + 2,
+        EdnSymbol y => y.Name.Length + (y.Namespace?.Length ?? 0) + 1,
+        EdnSequence q => 2 + Sum(q.Items),
+        EdnSet set => 3 + Sum(set.Items),
+        EdnMap m => 2 + (m.Entries.IsDefault ? 0 : m.Entries.Sum(e => Of(e.Key) + Of(e.Value) + 2)),
+        EdnTagged t => t.Tag.Name.Length + 2 + Of(t.Value),
+        EdnBigDecimal d => d.Text.Length + 1,
+        EdnBigInt or EdnRatio => 64,
+        _ => 24,
+    };
+
+    private static int Sum(System.Collections.Immutable.ImmutableArray<EdnValue> items)
+    {
+        var total = 0;
+        if (items.IsDefault)
+        {
+            return 0;
+        }
+
+        foreach (var item in items)
+        {
+            total += Of(item) + 1;
+        }
+
+        return total;
+    }
+}
