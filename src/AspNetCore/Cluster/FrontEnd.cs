@@ -1,0 +1,159 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Orleans.Sente.AspNetCore;
+
+/// <summary>
+/// This front end's identity in the cluster: its id, its observer (held strongly: Orleans
+/// holds observers weakly and would silently drop a collected one), and its lease in the
+/// front-end registry, renewed at a third of the lease period. On stop it says goodbye and
+/// closes its sockets with a reason that makes clients reconnect elsewhere at once.
+/// </summary>
+internal sealed partial class FrontEnd(
+    IGrainFactory grains,
+    ConnectionStore connections,
+    SenteMetrics metrics,
+    EventDispatcher dispatcher,
+    ILogger<FrontEnd> logger) : BackgroundService
+{
+    /// <summary>The second pass of a re-attach: after every silo refreshed its view of the registry (every 2 s).</summary>
+    private static readonly TimeSpan ReattachAgainAfter = TimeSpan.FromSeconds(2.2);
+    private const int ReattachParallelism = 16;
+
+    private readonly TaskCompletionSource<IFrontEndObserver> _reference = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private FrontEndObserver? _observer;
+
+    public string Id { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}"[..^24];
+
+    /// <summary>The observer reference, once this front end has registered it.</summary>
+    public Task<IFrontEndObserver> ReferenceAsync => _reference.Task;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _observer = new FrontEndObserver(connections, Id, metrics, dispatcher, grains, logger);
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var reference = _reference.Task.IsCompleted
+                    ? _reference.Task.Result
+                    : grains.CreateObjectReference<IFrontEndObserver>(_observer);
+                _observer.Reference = reference;
+                var lease = await grains.GetFrontEndRegistry().RenewAsync(Id, reference).WaitAsync(stoppingToken);
+                if (_reference.TrySetResult(reference))
+                {
+                    LogRegistered(logger, Id);
+                }
+
+                if (lease.WasGone)
+                {
+                    // The lease had lapsed (a stall, or the silos out of reach) and the silos parked
+                    // this front end's routes: attach every open connection again.
+                    LogLeaseLapsed(logger, Id, connections.Count);
+                    ReattachAllAsync(reference, stoppingToken).Ignore();
+                }
+
+                delay = lease.Period / 3;
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogRenewFailed(logger, Id, e);
+                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 2));
+            }
+
+            try
+            {
+                await Task.Delay(delay, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Attaches every open connection again, now and once more after every silo's view of the
+    /// registry (refreshed every 2 s) has seen this front end live: a push in between may have parked
+    /// a route again through the stale view. Attaching a connection that is attached is a no-op.
+    /// </summary>
+    private async Task ReattachAllAsync(IFrontEndObserver reference, CancellationToken stoppingToken)
+    {
+        for (var pass = 0; pass < 2 && !stoppingToken.IsCancellationRequested; pass++)
+        {
+            if (pass > 0)
+            {
+                await Task.Delay(ReattachAgainAfter, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            await Parallel.ForEachAsync(connections.All, new ParallelOptions { MaxDegreeOfParallelism = ReattachParallelism }, async (connection, _) =>
+            {
+                try
+                {
+                    await grains.GetUserGrainOrNil(connection.UserId).ReattachAsync(connection.RouteVia(Id, reference));
+                }
+                catch (Exception e)
+                {
+                    LogReattachFailed(logger, e, connection.Id);
+                }
+            });
+        }
+    }
+
+    /// <summary>
+    /// Tells the user's grain that one of its connections here ended (retried while a silo
+    /// moves its grains); runs in the background, so a closing socket never waits on it.
+    /// </summary>
+    public void Forget(SenteConnection connection) => ForgetAsync(connection).Ignore();
+
+    private async Task ForgetAsync(SenteConnection connection)
+    {
+        try
+        {
+            var user = grains.GetUserGrainOrNil(connection.UserId);
+            await GrainRetry.RunAsync(() => user.DetachAsync(connection.ClientId, Id, connection.Id), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LogForgetFailed(logger, e, connection.Id);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var connection in connections.All)
+        {
+            connection.Close(SenteCloseReason.ServerStopping);
+        }
+
+        try
+        {
+            await grains.GetFrontEndRegistry().RemoveAsync(Id).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+        }
+        catch (Exception e)
+        {
+            LogGoodbyeFailed(logger, Id, e);
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Front end {FrontEndId} had been counted as gone (its lease lapsed); attaching its {Count} connections again")]
+    private static partial void LogLeaseLapsed(ILogger logger, string frontEndId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not attach connection {ConnectionId} again")]
+    private static partial void LogReattachFailed(ILogger logger, Exception exception, long connectionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the cluster that connection {ConnectionId} closed")]
+    private static partial void LogForgetFailed(ILogger logger, Exception exception, long connectionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Front end {FrontEndId} registered with the cluster")]
+    private static partial void LogRegistered(ILogger logger, string frontEndId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Front end {FrontEndId} could not renew its lease")]
+    private static partial void LogRenewFailed(ILogger logger, string frontEndId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Front end {FrontEndId} could not say goodbye to the registry")]
+    private static partial void LogGoodbyeFailed(ILogger logger, string frontEndId, Exception exception);
+}
