@@ -5,8 +5,7 @@ namespace Orleans.Sente.Protocol;
 /// <see cref="Data"/> is null when the event vector has no second element (<c>[:my/other]</c>),
 /// and <see cref="EdnNil"/> when it is an explicit nil.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("sente.event")]
-public sealed record SenteEvent([property: Id(0)] EdnKeyword Id, [property: Id(1)] EdnValue? Data = null)
+public sealed record SenteEvent(EdnKeyword Id, EdnValue? Data = null)
 {
     /// <summary>Makes an event from <c>"ns/name"</c> and data.</summary>
     public static SenteEvent Create(string id, EdnValue? data = null) => new(EdnKeyword.Parse(id), data);

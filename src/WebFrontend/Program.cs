@@ -1,5 +1,5 @@
+using Orleans.Sente.AspNetCore;
 using Orleans.Sente.Hosting;
-using Orleans.Sente.WebFrontend;
 using Orleans.Sente.WebFrontend.Demo;
 
 return SenteStartup.Run(

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Playwright;
+using Orleans.Sente.AspNetCore;
 using Orleans.Sente.Tests.Infrastructure;
-using Orleans.Sente.WebFrontend;
 using Orleans.Sente.WebFrontend.Demo;
 
 namespace Orleans.Sente.Browser.Tests;

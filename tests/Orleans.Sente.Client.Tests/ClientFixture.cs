@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Orleans.Sente.AspNetCore;
 using Orleans.Sente.Protocol;
 using Orleans.Sente.Tests.Infrastructure;
-using Orleans.Sente.WebFrontend;
 
 namespace Orleans.Sente.Client.Tests;
 

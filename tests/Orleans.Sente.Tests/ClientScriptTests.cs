@@ -1,10 +1,10 @@
+using Orleans.Sente.AspNetCore;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Sente.Tests.Infrastructure;
-using Orleans.Sente.WebFrontend;
 
 namespace Orleans.Sente.Tests;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Sente.WebFrontend;
+using Orleans.Sente.AspNetCore;
 using Orleans.Sente.Protocol;
 using Orleans.Sente.Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Orleans.Sente.WebFrontend;
+using Orleans.Sente.AspNetCore;
 
 namespace Orleans.Sente.Tests;
 

@@ -1,3 +1,4 @@
+using Orleans.Sente.AspNetCore;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text.RegularExpressions;
@@ -7,7 +8,6 @@ using Orleans.Runtime;
 using Orleans.Sente.Hosting;
 using Orleans.Sente.Protocol;
 using Orleans.Sente.Tests.Infrastructure;
-using Orleans.Sente.WebFrontend;
 using Orleans.Sente.WebFrontend.Demo;
 
 namespace Orleans.Sente.Tests;

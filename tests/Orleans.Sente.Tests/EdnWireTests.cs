@@ -1,6 +1,6 @@
+using Orleans.Sente.AspNetCore;
 using Orleans.Sente.Protocol;
 using Orleans.Sente.Tests.Infrastructure;
-using Orleans.Sente.WebFrontend;
 
 namespace Orleans.Sente.Tests;
 

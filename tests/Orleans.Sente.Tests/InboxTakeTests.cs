@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Sente.Grains;
 using Orleans.Sente.Protocol;
 using Orleans.Sente.Tests.Infrastructure;
-using Orleans.Sente.WebFrontend;
+using Orleans.Sente.AspNetCore;
 
 namespace Orleans.Sente.Tests;
 

@@ -1,5 +1,5 @@
+using Orleans.Sente.AspNetCore;
 using Orleans.Sente.Tests.Infrastructure;
-using Orleans.Sente.WebFrontend;
 
 namespace Orleans.Sente.Tests;
 

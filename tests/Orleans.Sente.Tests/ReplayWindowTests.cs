@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Sente.Protocol;
 using Orleans.Sente.Tests.Infrastructure;
-using Orleans.Sente.WebFrontend;
+using Orleans.Sente.AspNetCore;
 
 namespace Orleans.Sente.Tests;
 

@@ -1,5 +1,5 @@
 using Orleans.Sente.Protocol;
-using Orleans.Sente.WebFrontend;
+using Orleans.Sente.AspNetCore;
 
 namespace Orleans.Sente.Tests;
 

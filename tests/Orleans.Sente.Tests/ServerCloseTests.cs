@@ -1,3 +1,4 @@
+using Orleans.Sente.AspNetCore;
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
@@ -7,7 +8,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Sente.Protocol;
 using Orleans.Sente.Tests.Infrastructure;
-using Orleans.Sente.WebFrontend;
 
 namespace Orleans.Sente.Tests;
 

@@ -1,9 +1,9 @@
+using Orleans.Sente.AspNetCore;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Sente.Protocol;
 using Orleans.Sente.Tests.Infrastructure;
-using Orleans.Sente.WebFrontend;
 
 namespace Orleans.Sente.Tests;
 

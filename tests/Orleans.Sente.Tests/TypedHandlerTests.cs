@@ -1,10 +1,10 @@
+using Orleans.Sente.AspNetCore;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Sente.Tests.Infrastructure;
-using Orleans.Sente.WebFrontend;
 
 namespace Orleans.Sente.Tests;
 

@@ -1,10 +1,10 @@
+using Orleans.Sente.AspNetCore;
 using System.Buffers;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Sente.Protocol;
 using Orleans.Sente.Tests.Infrastructure;
-using Orleans.Sente.WebFrontend;
 
 namespace Orleans.Sente.Tests;
 

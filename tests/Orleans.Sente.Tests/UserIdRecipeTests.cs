@@ -1,8 +1,8 @@
+using Orleans.Sente.AspNetCore;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Orleans.Sente.Tests.Infrastructure;
-using Orleans.Sente.WebFrontend;
 using Orleans.Sente.WebFrontend.Demo;
 
 namespace Orleans.Sente.Tests;

@@ -1,6 +1,7 @@
+using Orleans.Sente.AspNetCore;
 using Orleans.Sente.Bench.Systems;
 using Orleans.Sente.Bench.Systems.Sente;
-using Orleans.Sente.WebFrontend;
+using Orleans.Sente.Hosting;
 
 // An Orleans.Sente front end as an application would run it in Client mode
 // (--Sente:Cluster:Mode=Client --Sente:Cluster:GatewayPorts=a,b), with default SenteOptions

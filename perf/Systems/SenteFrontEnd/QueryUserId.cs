@@ -1,4 +1,4 @@
-using Orleans.Sente.WebFrontend;
+using Orleans.Sente.AspNetCore;
 
 namespace Orleans.Sente.Bench.Systems.Sente;
 

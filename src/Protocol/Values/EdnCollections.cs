@@ -4,8 +4,7 @@ using System.Collections.Immutable;
 namespace Orleans.Sente.Protocol;
 
 /// <summary>Shared behaviour of the sequential collections: ordered items, equality by items.</summary>
-[GenerateSerializer, Immutable, Alias("sente.edn.seq")]
-public abstract record EdnSequence([property: Id(0)] ImmutableArray<EdnValue> Items) : EdnValue, IReadOnlyList<EdnValue>
+public abstract record EdnSequence(ImmutableArray<EdnValue> Items) : EdnValue, IReadOnlyList<EdnValue>
 {
     public int Count => Items.IsDefault ? 0 : Items.Length;
     public EdnValue this[int index] => Items[index];
@@ -54,7 +53,6 @@ public abstract record EdnSequence([property: Id(0)] ImmutableArray<EdnValue> It
 }
 
 /// <summary>A vector <c>[a b c]</c>.</summary>
-[GenerateSerializer, Immutable, Alias("sente.edn.vector")]
 public sealed record EdnVector(ImmutableArray<EdnValue> Items) : EdnSequence(Items)
 {
     public static readonly EdnVector Empty = new(ImmutableArray<EdnValue>.Empty);
@@ -64,7 +62,6 @@ public sealed record EdnVector(ImmutableArray<EdnValue> Items) : EdnSequence(Ite
 }
 
 /// <summary>A list <c>(a b c)</c>.</summary>
-[GenerateSerializer, Immutable, Alias("sente.edn.list")]
 public sealed record EdnList(ImmutableArray<EdnValue> Items) : EdnSequence(Items)
 {
     public EdnList(params EdnValue[] items) : this(ImmutableArray.Create(items)) { }
@@ -76,8 +73,7 @@ public sealed record EdnList(ImmutableArray<EdnValue> Items) : EdnSequence(Items
 /// A set <c>#{a b}</c>. Items keep the order they were read or built in (so printing is
 /// stable); equality ignores order. Duplicates are rejected by <see cref="Create"/>.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("sente.edn.set")]
-public sealed record EdnSet([property: Id(0)] ImmutableArray<EdnValue> Items) : EdnValue, IReadOnlyCollection<EdnValue>
+public sealed record EdnSet(ImmutableArray<EdnValue> Items) : EdnValue, IReadOnlyCollection<EdnValue>
 {
     public static EdnSet Create(IEnumerable<EdnValue> items)
     {
@@ -169,8 +165,7 @@ public sealed record EdnSet([property: Id(0)] ImmutableArray<EdnValue> Items) : 
 /// A map <c>{:a 1, :b 2}</c>. Entries keep their insertion order (as a small Clojure map
 /// prints); equality ignores order. Keys may be any value.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("sente.edn.map")]
-public sealed record EdnMap([property: Id(0)] ImmutableArray<KeyValuePair<EdnValue, EdnValue>> Entries)
+public sealed record EdnMap(ImmutableArray<KeyValuePair<EdnValue, EdnValue>> Entries)
     : EdnValue, IReadOnlyCollection<KeyValuePair<EdnValue, EdnValue>>
 {
     public static readonly EdnMap Empty = new(ImmutableArray<KeyValuePair<EdnValue, EdnValue>>.Empty);

@@ -1,8 +1,7 @@
 namespace Orleans.Sente.Protocol;
 
 /// <summary>A keyword such as <c>:chat/msg</c> or <c>:text</c>.</summary>
-[GenerateSerializer, Immutable, Alias("sente.edn.keyword")]
-public sealed record EdnKeyword([property: Id(0)] string? Namespace, [property: Id(1)] string Name) : EdnValue
+public sealed record EdnKeyword(string? Namespace, string Name) : EdnValue
 {
     /// <summary>True when the keyword has a namespace, as Sente requires of event ids.</summary>
     public bool IsNamespaced => !string.IsNullOrEmpty(Namespace);
@@ -31,8 +30,7 @@ public sealed record EdnKeyword([property: Id(0)] string? Namespace, [property: 
 }
 
 /// <summary>A symbol such as <c>sym</c> or <c>foo/bar</c>.</summary>
-[GenerateSerializer, Immutable, Alias("sente.edn.symbol")]
-public sealed record EdnSymbol([property: Id(0)] string? Namespace, [property: Id(1)] string Name) : EdnValue
+public sealed record EdnSymbol(string? Namespace, string Name) : EdnValue
 {
     public static EdnSymbol Parse(string text)
     {

@@ -17,7 +17,6 @@ namespace Orleans.Sente.Protocol;
 /// Scalar hash codes go through <see cref="HashCode"/>, which is seeded per process, so that
 /// a client cannot choose map keys that all collide and make reading a frame quadratic.
 /// </remarks>
-[GenerateSerializer, Immutable, Alias("sente.edn")]
 public abstract record EdnValue
 {
     /// <summary>The single nil value.</summary>
@@ -97,7 +96,6 @@ public abstract record EdnValue
     public sealed override string ToString() => EdnPrinter.ToDisplayString(this);
 }
 
-[GenerateSerializer, Immutable, Alias("sente.edn.nil")]
 public sealed record EdnNil : EdnValue
 {
     public static readonly EdnNil Instance = new();
@@ -105,29 +103,25 @@ public sealed record EdnNil : EdnValue
     public override int GetHashCode() => 0x6e696c;
 }
 
-[GenerateSerializer, Immutable, Alias("sente.edn.bool")]
-public sealed record EdnBool([property: Id(0)] bool Value) : EdnValue
+public sealed record EdnBool(bool Value) : EdnValue
 {
     public static readonly EdnBool True = new(true);
     public static readonly EdnBool False = new(false);
     public override int GetHashCode() => Value ? 1231 : 1237;
 }
 
-[GenerateSerializer, Immutable, Alias("sente.edn.long")]
-public sealed record EdnLong([property: Id(0)] long Value) : EdnValue
+public sealed record EdnLong(long Value) : EdnValue
 {
     public override int GetHashCode() => HashCode.Combine((int)Value, (int)(Value >> 32), 1);
 }
 
 /// <summary>An integer written with the <c>N</c> suffix, or too large for 64 bits.</summary>
-[GenerateSerializer, Immutable, Alias("sente.edn.bigint")]
-public sealed record EdnBigInt([property: Id(0)] BigInteger Value) : EdnValue
+public sealed record EdnBigInt(BigInteger Value) : EdnValue
 {
     public override int GetHashCode() => EdnHash.Of(Value, 2);
 }
 
-[GenerateSerializer, Immutable, Alias("sente.edn.double")]
-public sealed record EdnDouble([property: Id(0)] double Value) : EdnValue
+public sealed record EdnDouble(double Value) : EdnValue
 {
     public override int GetHashCode()
     {
@@ -143,16 +137,14 @@ public sealed record EdnDouble([property: Id(0)] double Value) : EdnValue
 /// text Java's <c>BigDecimal.toString</c> gives, so <c>1.50M</c> stays <c>1.50M</c> and is
 /// not equal to <c>1.5M</c>.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("sente.edn.bigdec")]
-public sealed record EdnBigDecimal([property: Id(0)] string Text) : EdnValue
+public sealed record EdnBigDecimal(string Text) : EdnValue
 {
     /// <summary>The exact decimal, as Clojure would print it.</summary>
     public static EdnBigDecimal FromDecimal(decimal value) => new(BigDecimalText.FromDecimal(value));
 }
 
 /// <summary>A Clojure ratio such as <c>1/3</c> (not in the EDN spec; Clojure prints it).</summary>
-[GenerateSerializer, Immutable, Alias("sente.edn.ratio")]
-public sealed record EdnRatio([property: Id(0)] BigInteger Numerator, [property: Id(1)] BigInteger Denominator) : EdnValue
+public sealed record EdnRatio(BigInteger Numerator, BigInteger Denominator) : EdnValue
 {
     /// <summary>
     /// The ratio in lowest terms with a positive denominator, as Clojure makes it; a whole
@@ -184,17 +176,14 @@ public sealed record EdnRatio([property: Id(0)] BigInteger Numerator, [property:
 }
 
 /// <summary>A character; Clojure's are UTF-16 units, so a code point above U+FFFF is this project's extension.</summary>
-[GenerateSerializer, Immutable, Alias("sente.edn.char")]
-public sealed record EdnChar([property: Id(0)] int CodePoint) : EdnValue
+public sealed record EdnChar(int CodePoint) : EdnValue
 {
     public override int GetHashCode() => HashCode.Combine(CodePoint, 6);
 }
 
-[GenerateSerializer, Immutable, Alias("sente.edn.string")]
-public sealed record EdnString([property: Id(0)] string Value) : EdnValue;
+public sealed record EdnString(string Value) : EdnValue;
 
-[GenerateSerializer, Immutable, Alias("sente.edn.uuid")]
-public sealed record EdnUuid([property: Id(0)] Guid Value) : EdnValue
+public sealed record EdnUuid(Guid Value) : EdnValue
 {
     public override int GetHashCode()
     {
@@ -211,10 +200,8 @@ public sealed record EdnUuid([property: Id(0)] Guid Value) : EdnValue
 /// offset: the value is truncated to the millisecond and kept in UTC when it is made, so what
 /// is built equals what is read back.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("sente.edn.inst")]
 public sealed record EdnInst(DateTimeOffset Value) : EdnValue
 {
-    [Id(0)]
     public DateTimeOffset Value { get; init; } = Normalize(Value);
 
     public override int GetHashCode() => HashCode.Combine((int)Value.UtcTicks, (int)(Value.UtcTicks >> 32), 7);
@@ -227,8 +214,7 @@ public sealed record EdnInst(DateTimeOffset Value) : EdnValue
 }
 
 /// <summary>A tagged literal the reader does not know (<c>#my/tag value</c>), kept when the reader is asked to.</summary>
-[GenerateSerializer, Immutable, Alias("sente.edn.tagged")]
-public sealed record EdnTagged([property: Id(0)] EdnSymbol Tag, [property: Id(1)] EdnValue Value) : EdnValue;
+public sealed record EdnTagged(EdnSymbol Tag, EdnValue Value) : EdnValue;
 
 internal static class EdnHash
 {

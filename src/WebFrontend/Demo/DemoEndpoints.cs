@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Sente.AspNetCore;
 using Orleans.Sente.Protocol;
 
 namespace Orleans.Sente.WebFrontend.Demo;

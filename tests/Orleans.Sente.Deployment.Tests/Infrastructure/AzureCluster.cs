@@ -4,8 +4,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Sente.AspNetCore;
 using Orleans.Sente.Hosting;
-using Orleans.Sente.WebFrontend;
 
 namespace Orleans.Sente.Deployment.Tests.Infrastructure;
 

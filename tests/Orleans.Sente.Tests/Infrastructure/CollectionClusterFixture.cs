@@ -1,5 +1,5 @@
 using Orleans.Sente.Grains;
-using Orleans.Sente.WebFrontend;
+using Orleans.Sente.AspNetCore;
 
 namespace Orleans.Sente.Tests.Infrastructure;
 

@@ -1,10 +1,10 @@
+using Orleans.Sente.AspNetCore;
 using System.Collections.Concurrent;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Sente.Protocol;
-using Orleans.Sente.WebFrontend;
 
 namespace Orleans.Sente.Tests.Infrastructure;
 

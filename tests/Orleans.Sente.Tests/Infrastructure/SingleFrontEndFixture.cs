@@ -1,5 +1,5 @@
+using Orleans.Sente.AspNetCore;
 using Orleans.Sente.Protocol;
-using Orleans.Sente.WebFrontend;
 
 namespace Orleans.Sente.Tests.Infrastructure;
 

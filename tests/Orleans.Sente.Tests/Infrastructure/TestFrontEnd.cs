@@ -2,7 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Orleans.Sente.WebFrontend;
+using Orleans.Sente.AspNetCore;
+using Orleans.Sente.Hosting;
 
 namespace Orleans.Sente.Tests.Infrastructure;
 

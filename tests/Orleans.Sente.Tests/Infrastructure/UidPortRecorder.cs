@@ -1,5 +1,5 @@
+using Orleans.Sente.AspNetCore;
 using System.Threading.Channels;
-using Orleans.Sente.WebFrontend;
 
 namespace Orleans.Sente.Tests.Infrastructure;
 

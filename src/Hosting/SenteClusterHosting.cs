@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Sente.AspNetCore;
+
+namespace Orleans.Sente.Hosting;
+
+/// <summary>
+/// How the front end reaches the cluster, from configuration section <c>Sente:Cluster</c>
+/// (validated at start; every problem is reported at once):
+/// <list type="bullet">
+/// <item><c>Mode=Embedded</c> (default): co-hosts one silo with localhost clustering and in-memory
+/// storage, so <c>dotnet run</c> needs nothing else. <c>SiloPort</c> (11111) and <c>GatewayPort</c> (30000).</item>
+/// <item><c>Mode=Client</c>: a pure Orleans client of an external cluster, through localhost
+/// gateways <c>GatewayPorts</c> (e.g. "30000,30001").</item>
+/// <item><c>Mode=AzureStorage</c>: a pure Orleans client of a cluster whose membership is in Azure
+/// Storage: <c>ConnectionString</c>, <c>ClusterId</c>, <c>ServiceId</c> (see <see cref="SenteClusterOptions"/>).</item>
+/// </list>
+/// Also adds the operations endpoints' services (<c>/health/live</c>, <c>/health/ready</c>,
+/// <c>/metrics</c>; map them with <c>MapSenteOperations()</c>); readiness includes this front end's
+/// registration with the cluster.
+/// </summary>
+public static class SenteClusterHosting
+{
+    public const string SectionName = SenteClusterOptions.SectionName;
+
+    public static WebApplicationBuilder AddSenteCluster(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.ReadClusterOptions(
+            SenteClusterMode.Embedded,
+            [SenteClusterMode.Embedded, SenteClusterMode.Client, SenteClusterMode.AzureStorage]);
+        if (options.Mode == SenteClusterMode.Embedded)
+        {
+            builder.UseOrleans(silo => silo.UseSenteCluster(options, builder.Configuration));
+        }
+        else
+        {
+            builder.UseOrleansClient(client => client.UseSenteCluster(options));
+        }
+
+        builder.AddSenteOperations();
+        builder.Services.AddHealthChecks().AddSenteFrontEnd(tags: [SenteOperations.ReadyTag], timeout: SenteOperations.CheckTimeout);
+        return builder;
+    }
+}
