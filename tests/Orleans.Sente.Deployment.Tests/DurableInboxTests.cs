@@ -81,9 +81,10 @@ public sealed class DurableInboxTests(AzuriteFixture azurite)
         var user = "parked-" + Guid.NewGuid().ToString("N")[..8];
         var clock = new ShiftedClock();
         // The front end's lease outlasts the clock's jump below: a lapsed lease would make the silo
-        // treat the live front end as gone and hold the pushes meant for it.
+        // treat the live front end as gone and hold the pushes meant for it. The replay window's
+        // age must cover lease, refresh and grace (validated at start).
         await using var running = new Restarted(
-            await cluster.StartSiloAsync(clock, ("WsCloseGrace", "01:00:00"), ("LeasePeriod", "03:00:00")),
+            await cluster.StartSiloAsync(clock, ("WsCloseGrace", "01:00:00"), ("LeasePeriod", "03:00:00"), ("ReplayWindowMaxAge", "05:00:00")),
             null,
             await cluster.StartFrontEndAsync());
         var users = running.FrontEnd.Services.GetRequiredService<IGrainFactory>();
