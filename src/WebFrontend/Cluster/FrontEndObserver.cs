@@ -24,6 +24,7 @@ internal sealed partial class FrontEndObserver(
 
     public Task DeliverAsync(Delivery delivery)
     {
+        using var traced = SenteFrontEndActivities.StartDeliver(delivery.TraceParent, delivery.ConnectionIds.Length);
         var packed = new PackedEvent(delivery.Event);
         var sequences = delivery.Sequences;
         for (var i = 0; i < delivery.ConnectionIds.Length; i++)
@@ -32,6 +33,7 @@ internal sealed partial class FrontEndObserver(
             {
                 try
                 {
+                    using var send = SenteFrontEndActivities.StartSend(connection);
                     connection.Deliver(packed, delivery.Flush, delivery.Epoch, sequences.IsDefaultOrEmpty ? 0 : sequences[i]);
                 }
                 catch (Exception e)
@@ -60,11 +62,13 @@ internal sealed partial class FrontEndObserver(
 
     public Task BroadcastAsync(SenteEvent @event, bool flush)
     {
+        using var traced = SenteFrontEndActivities.StartDeliver(null, connections.Count, "broadcast");
         var packed = new PackedEvent(@event);
         foreach (var connection in connections.All)
         {
             try
             {
+                using var send = SenteFrontEndActivities.StartSend(connection);
                 connection.Enqueue(packed, flush);
             }
             catch (Exception e)
