@@ -38,7 +38,7 @@ public static class SenteClusterHosting
             builder.UseOrleansClient(client => client.UseSenteCluster(options));
         }
 
-        builder.AddSenteOperations();
+        builder.AddSenteOperations(options.Mode == SenteClusterMode.Embedded ? SenteRole.FrontEnd | SenteRole.Silo : SenteRole.FrontEnd);
         builder.Services.AddHealthChecks().AddCheck<FrontEndHealthCheck>("front-end", tags: [SenteOperations.ReadyTag], timeout: SenteOperations.CheckTimeout);
         builder.Services.AddHostedService<FrontEndDrain>();
         return builder;
