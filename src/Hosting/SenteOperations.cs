@@ -34,11 +34,15 @@ public static class SenteOperations
     /// <summary>Meters exported at <c>/metrics</c>.</summary>
     public static readonly string[] Meters = [SenteTelemetry.MeterName, "Microsoft.Orleans"];
 
-    /// <summary>The health checks, and the telemetry of a process in <paramref name="role"/> (see <see cref="SenteTelemetryHosting"/>).</summary>
+    /// <summary>
+    /// The health checks, the telemetry of a process in <paramref name="role"/> (see
+    /// <see cref="SenteTelemetryHosting"/>) and its default log levels (see <see cref="SenteLoggingDefaults"/>).
+    /// </summary>
     public static IHostApplicationBuilder AddSenteOperations(this IHostApplicationBuilder builder, SenteRole role)
     {
         builder.Services.AddHealthChecks().AddCheck<SenteClusterHealthCheck>("cluster", tags: [ReadyTag], timeout: CheckTimeout);
         builder.AddSenteTelemetry(role);
+        builder.AddSenteLoggingDefaults(role);
         return builder;
     }
 
