@@ -34,6 +34,8 @@ public sealed record ClientRoute(
 /// is reached along several paths), so each connection's pushes carry a sequence number,
 /// counted from 1 within an <see cref="Epoch"/> (one activation of the sending user grain);
 /// the front end puts them back in order. A sequence number of 0 means unordered.
+/// <see cref="TraceParent"/> is the W3C trace context of the push's fan-out span, when traced:
+/// one message to a front end carries pushes of many traces, so each delivery carries its own.
 /// </remarks>
 [GenerateSerializer, Immutable, Alias("sente.Delivery")]
 public sealed record Delivery(
@@ -42,7 +44,8 @@ public sealed record Delivery(
     [property: Id(2)] bool Flush,
     [property: Id(3)] ImmutableArray<long> Sequences = default,
     [property: Id(4)] long Epoch = 0,
-    [property: Id(5)] ImmutableArray<long> PushIds = default);
+    [property: Id(5)] ImmutableArray<long> PushIds = default,
+    [property: Id(6)] string? TraceParent = null);
 
 /// <summary>
 /// What a client last received from its user grain: the grain's epoch (one activation) and the

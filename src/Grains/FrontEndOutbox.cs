@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Orleans.Sente.Grains;
@@ -9,7 +10,8 @@ namespace Orleans.Sente.Grains;
 /// deliveries here, and one message per front end carries all that accumulated while the
 /// previous one was being sent. Nothing waits on a timer: a send is queued at once, and
 /// whatever arrives before it runs rides along. Under load many pushes share one message; when
-/// idle each push travels alone, as fast as before.
+/// idle each push travels alone, as fast as before. When traced, each delivery carries the context
+/// of its own <c>sente.fanout</c> span, which ends once the message carrying it is sent.
 /// </summary>
 /// <remarks>
 /// Sends are one-way, so a dead front end costs nothing here; a send that fails at once (the
@@ -26,7 +28,8 @@ internal sealed partial class FrontEndOutbox(ILogger<FrontEndOutbox> logger)
     public void Send(string frontEndId, IFrontEndObserver frontEnd, Delivery delivery)
     {
         var lane = _lanes.GetOrAdd(frontEndId, static (id, state) => new Lane(id, state.frontEnd, state.logger), (frontEnd, logger));
-        lane.Queue.Enqueue(delivery);
+        var fanOut = SenteActivities.StartFanOut(frontEndId, delivery.ConnectionIds.Length);
+        lane.Queue.Enqueue(new Pending(fanOut is null ? delivery : delivery with { TraceParent = fanOut.Id }, fanOut));
         if (Interlocked.CompareExchange(ref lane.Scheduled, 1, 0) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static l => l.Flush(), lane, preferLocal: false);
@@ -42,9 +45,12 @@ internal sealed partial class FrontEndOutbox(ILogger<FrontEndOutbox> logger)
         }
     }
 
+    /// <summary>A delivery waiting for its lane's next message, with its fan-out span when traced.</summary>
+    private readonly record struct Pending(Delivery Delivery, Activity? FanOut);
+
     private sealed class Lane(string frontEndId, IFrontEndObserver frontEnd, ILogger logger)
     {
-        public readonly ConcurrentQueue<Delivery> Queue = new();
+        public readonly ConcurrentQueue<Pending> Queue = new();
         public int Scheduled;
 
         public void Flush()
@@ -52,17 +58,26 @@ internal sealed partial class FrontEndOutbox(ILogger<FrontEndOutbox> logger)
             while (true)
             {
                 var batch = ImmutableArray.CreateBuilder<Delivery>(Math.Min(Queue.Count, MaxBatch));
-                while (batch.Count < MaxBatch && Queue.TryDequeue(out var delivery))
+                List<Activity>? fanOuts = null;
+                while (batch.Count < MaxBatch && Queue.TryDequeue(out var pending))
                 {
-                    batch.Add(delivery);
+                    batch.Add(pending.Delivery);
+                    if (pending.FanOut is { } fanOut)
+                    {
+                        (fanOuts ??= []).Add(fanOut);
+                    }
                 }
 
                 if (batch.Count > 0)
                 {
                     // One-way: a dead front end never holds anyone up; its routes are parked by
-                    // the user grains once the registry says it has gone.
+                    // the user grains once the registry says it has gone. The message itself is
+                    // traced under its first traced push (each delivery still carries its own).
                     var count = batch.Count;
+                    Activity.Current = fanOuts?[0];
                     var sent = frontEnd.DeliverManyAsync(batch.DrainToImmutable());
+                    Activity.Current = null;
+                    fanOuts?.ForEach(static a => a.Stop());
                     if (!sent.IsCompletedSuccessfully)
                     {
                         sent.ContinueWith(

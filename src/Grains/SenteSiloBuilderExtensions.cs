@@ -29,6 +29,7 @@ public static class SenteSiloBuilderExtensions
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<SenteGrainMetrics>();
         silo.AddIncomingGrainCallFilter<SenteGrainCallMetricsFilter>();
+        silo.AddSenteTracing();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<FrontEndDirectory>();
         silo.Services.AddSingleton<FrontEndOutbox>();

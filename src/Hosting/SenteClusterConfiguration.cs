@@ -135,6 +135,6 @@ public static class SenteClusterConfiguration
                 throw new InvalidOperationException($"A client cannot run in {options.Mode} mode.");
         }
 
-        return client;
+        return client.AddSenteTracing();
     }
 }

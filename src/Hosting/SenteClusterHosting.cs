@@ -38,7 +38,7 @@ public static class SenteClusterHosting
             builder.UseOrleansClient(client => client.UseSenteCluster(options));
         }
 
-        builder.AddSenteOperations();
+        builder.AddSenteOperations(options.Mode == SenteClusterMode.Embedded ? SenteRole.FrontEnd | SenteRole.Silo : SenteRole.FrontEnd);
         builder.Services.AddHealthChecks().AddSenteFrontEnd(tags: [SenteOperations.ReadyTag], timeout: SenteOperations.CheckTimeout);
         return builder;
     }

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using OpenTelemetry.Metrics;
 
 namespace Orleans.Sente.Hosting;
 
@@ -33,14 +32,17 @@ public static class SenteOperations
     public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Meters exported at <c>/metrics</c>.</summary>
-    public static readonly string[] Meters = ["Orleans.Sente", "Microsoft.Orleans"];
+    public static readonly string[] Meters = [SenteTelemetry.MeterName, "Microsoft.Orleans"];
 
-    public static IHostApplicationBuilder AddSenteOperations(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// The health checks, the telemetry of a process in <paramref name="role"/> (see
+    /// <see cref="SenteTelemetryHosting"/>) and its default log levels (see <see cref="SenteLoggingDefaults"/>).
+    /// </summary>
+    public static IHostApplicationBuilder AddSenteOperations(this IHostApplicationBuilder builder, SenteRole role)
     {
         builder.Services.AddHealthChecks().AddCheck<SenteClusterHealthCheck>("cluster", tags: [ReadyTag], timeout: CheckTimeout);
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(Meters)
-            .AddPrometheusExporter());
+        builder.AddSenteTelemetry(role);
+        builder.AddSenteLoggingDefaults(role);
         return builder;
     }
 

@@ -22,11 +22,14 @@ public static class SenteStartup
             configure(builder);
             var app = builder.Build();
             map(app);
+
+            // Looked up before Run, which disposes the services when it returns.
+            var background = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToArray();
             app.Run();
 
             // A host stopped by a failed background service returns from Run normally; the process
             // must still exit non-zero, or a supervisor's restart-on-failure would not restart it.
-            if (app.Services.GetServices<IHostedService>().OfType<BackgroundService>().FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true }) is { } failed)
+            if (background.FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true }) is { } failed)
             {
                 Console.Error.WriteLine($"{role} stopped: {failed.GetType().Name} failed: {Describe(failed.ExecuteTask!.Exception!.GetBaseException())}");
                 return FaultExitCode;

@@ -35,7 +35,7 @@ internal static class SiloHosting
                 silo.AddDashboard();
             }
         });
-        builder.AddSenteOperations();
+        builder.AddSenteOperations(SenteRole.Silo);
         return builder;
     }
 

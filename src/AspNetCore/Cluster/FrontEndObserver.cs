@@ -32,6 +32,7 @@ internal sealed partial class FrontEndObserver(
             return Task.CompletedTask;
         }
 
+        using var traced = SenteFrontEndActivities.StartDeliver(delivery.TraceParent, delivery.ConnectionIds.Length);
         var packed = new PackedEvent(delivery.Event);
         var sequences = delivery.Sequences;
         var pushIds = delivery.PushIds;
@@ -41,6 +42,7 @@ internal sealed partial class FrontEndObserver(
             {
                 try
                 {
+                    using var send = SenteFrontEndActivities.StartSend(connection);
                     if (connection.Deliver(packed, delivery.Flush, delivery.Epoch, sequences.IsDefaultOrEmpty ? 0 : sequences[i], pushIds.IsDefaultOrEmpty ? 0 : pushIds[i], out var reason) is > 0 and var dropped)
                     {
                         metrics.Dropped(reason!, dropped);
@@ -72,11 +74,13 @@ internal sealed partial class FrontEndObserver(
 
     public Task BroadcastAsync(SenteEvent @event, bool flush)
     {
+        using var traced = SenteFrontEndActivities.StartDeliver(null, connections.Count, "broadcast");
         var packed = new PackedEvent(@event);
         foreach (var connection in connections.All)
         {
             try
             {
+                using var send = SenteFrontEndActivities.StartSend(connection);
                 connection.Enqueue(packed, flush);
             }
             catch (Exception e)

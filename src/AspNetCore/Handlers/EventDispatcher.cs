@@ -38,6 +38,7 @@ internal sealed partial class EventDispatcher(
             return;
         }
 
+        using var traced = SenteFrontEndActivities.StartHandle(context.EventId.ToString(), context.ClientId);
         var scope = scopes.CreateAsyncScope();
         try
         {
@@ -46,12 +47,14 @@ internal sealed partial class EventDispatcher(
         }
         catch (SenteBadRequestException e)
         {
+            traced?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "bad-request");
             metrics.Rejected("bad-request");
             LogBadRequest(logger, context.EventId.ToString(), context.UserId, context.ClientId, e.Message);
             context.Reply(SenteBinding.BadRequestReply(e.Message));
         }
         catch (Exception e) when (e is not OperationCanceledException || !context.Aborted.IsCancellationRequested)
         {
+            traced?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
             LogHandlerFailed(logger, e, context.EventId.ToString(), context.UserId, context.ClientId);
         }
         finally

@@ -40,6 +40,7 @@ internal sealed partial class AjaxEndpoint(
             return;
         }
 
+        using var connect = SenteFrontEndActivities.StartConnect(request.ClientId, SenteTransport.Ajax);
         var session = new AjaxConnection(
             connections.NextId(), request.ClientId, userId, packerIndex, packer,
             _options, scheduler, metrics, logger, Ended)
@@ -67,11 +68,18 @@ internal sealed partial class AjaxEndpoint(
         LogOpened(logger, session.Id, request.ClientId, userId, known ? "resumed" : "handshake");
         if (known)
         {
+            connect?.Dispose();
             await AnswerAsync(context, packer, await session.PollAsync(context.RequestAborted));
             return;
         }
 
-        var body = session.Pack(Envelope.HandshakeFrame(SenteEndpoint.UidValue(userId), _options.HandshakeDataFn(request)));
+        connect?.Dispose();
+        byte[] body;
+        using (SenteFrontEndActivities.StartHandshake())
+        {
+            body = session.Pack(Envelope.HandshakeFrame(SenteEndpoint.UidValue(userId), _options.HandshakeDataFn(request)));
+        }
+
         session.Touch();
         await AnswerAsync(context, packer, body);
     }

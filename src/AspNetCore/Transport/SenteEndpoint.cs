@@ -132,6 +132,7 @@ internal sealed partial class SenteEndpoint(
     {
         // Sente's own keep-alive (the Heartbeat's ws-ping) watches the socket; no protocol-level
         // ping timer per socket on top of it.
+        var connect = SenteFrontEndActivities.StartConnect(request.ClientId, SenteTransport.WebSocket);
         using var socket = await context.WebSockets.AcceptWebSocketAsync(NoProtocolPings);
         var connection = new WebSocketConnection(
             connections.NextId(), request.ClientId, userId, packerIndex, packers[packerIndex],
@@ -145,7 +146,11 @@ internal sealed partial class SenteEndpoint(
 
         // The handshake is queued first, and sending starts only once the user's grain
         // knows the route: a client that has seen its handshake can already be pushed to.
-        connection.SendValue(Envelope.HandshakeFrame(UidValue(userId), _options.HandshakeDataFn(request)));
+        using (SenteFrontEndActivities.StartHandshake())
+        {
+            connection.SendValue(Envelope.HandshakeFrame(UidValue(userId), _options.HandshakeDataFn(request)));
+        }
+
         connections.Add(connection);
         metrics.Opened(SenteTransport.WebSocket);
         LogConnected(logger, connection.Id, request.ClientId, userId);
@@ -158,7 +163,12 @@ internal sealed partial class SenteEndpoint(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 LogClusterUnavailable(logger, e, request.ClientId);
+                connect?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "cluster unavailable");
                 connection.Close(SenteCloseReason.ClusterUnavailable);
+            }
+            finally
+            {
+                connect?.Dispose();
             }
 
             var principal = context.User;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Sente.AspNetCore;
@@ -37,9 +38,11 @@ internal sealed class TestFrontEnd : IAsyncDisposable
         Action<SenteOptions>? configure = null,
         Action<WebApplicationBuilder>? configureBuilder = null,
         Action<WebApplication>? map = null,
-        int port = 0)
+        int port = 0,
+        IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(settings ?? []);
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Configuration["Sente:Cluster:Mode"] = "Client";
