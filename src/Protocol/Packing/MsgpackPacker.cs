@@ -9,9 +9,12 @@ namespace Orleans.Sente.Protocol;
 /// what Sente's own server writes, byte for byte (the key cache included, across the events of a
 /// push batch). Written on MessagePack-CSharp's <see cref="MessagePackWriter"/> and <see cref="MessagePackReader"/>.
 /// </summary>
-public sealed class MsgpackPacker(int maxInputBytes = EdnReaderOptions.DefaultMaxInputBytes) : ISentePacker
+public sealed class MsgpackPacker(EdnReaderOptions? options = null) : ISentePacker
 {
+    /// <summary>The packer with the default reader limits.</summary>
     public static readonly MsgpackPacker Instance = new();
+
+    private readonly EdnReaderOptions _options = options ?? EdnReaderOptions.Default;
 
     public string Name => "msgpack";
 
@@ -30,7 +33,11 @@ public sealed class MsgpackPacker(int maxInputBytes = EdnReaderOptions.DefaultMa
         MsgpackWriter.WriteDocument(value, output);
     }
 
-    public EdnValue Unpack(ReadOnlySpan<byte> frame) => MsgpackReader.Read(frame, maxInputBytes);
+    /// <summary>
+    /// Reads one value (<see cref="EdnReaderOptions.MaxInputBytes"/> and <see cref="EdnReaderOptions.MaxDepth"/>
+    /// apply); throws <see cref="SentePackException"/> and nothing else on bad input.
+    /// </summary>
+    public EdnValue Unpack(ReadOnlySpan<byte> frame) => MsgpackReader.Read(frame, _options);
 
     /// <summary>
     /// Writes <c>[[e1 e2 …] nil]</c> with one key cache over the whole frame, as when Sente packs the

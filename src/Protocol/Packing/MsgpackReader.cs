@@ -12,17 +12,24 @@ namespace Orleans.Sente.Protocol;
 /// writes (float32 for doubles that fit) and the 4- and 8-byte timestamp forms. Fails only with
 /// <see cref="SentePackException"/>: a truncated frame, a cached key never defined, binary data or an
 /// extension type EDN has no value for, invalid UTF-8, a keyword or symbol EDN cannot print,
-/// duplicate map keys or set items, nesting past 100 levels, trailing bytes.
+/// nesting past 100 levels, trailing bytes. Maps and sets are built as Clojure builds them
+/// (<see cref="AssocCollections"/>): the dialect folds kinds EDN tells apart.
 /// </summary>
 internal static class MsgpackReader
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static EdnValue Read(ReadOnlySpan<byte> frame, int maxInputBytes)
+    /// <summary>The keys cached so far in the frame, and the options of the read.</summary>
+    private sealed class Context(EdnReaderOptions options) : List<EdnValue>
     {
-        if (frame.Length > maxInputBytes)
+        public EdnReaderOptions Options { get; } = options;
+    }
+
+    public static EdnValue Read(ReadOnlySpan<byte> frame, EdnReaderOptions options)
+    {
+        if (frame.Length > options.MaxInputBytes)
         {
-            throw new SentePackException($"Frame larger than {maxInputBytes} bytes", 0);
+            throw new SentePackException($"Frame larger than {options.MaxInputBytes} bytes", 0);
         }
 
         if (frame.IsEmpty)
@@ -33,7 +40,7 @@ internal static class MsgpackReader
         var reader = new MessagePackReader(frame.ToArray());
         try
         {
-            var value = ReadValue(ref reader, [], 0);
+            var value = ReadValue(ref reader, new Context(options), 0);
             if (!reader.End)
             {
                 throw new SentePackException("Trailing data after the MessagePack value", reader.Consumed);
@@ -55,7 +62,7 @@ internal static class MsgpackReader
         }
     }
 
-    private static EdnValue ReadValue(ref MessagePackReader r, List<EdnValue> keys, int depth)
+    private static EdnValue ReadValue(ref MessagePackReader r, Context keys, int depth)
     {
         var at = r.Consumed;
         switch (r.NextMessagePackType)
@@ -80,7 +87,7 @@ internal static class MsgpackReader
             case MessagePackType.Array:
             {
                 var count = Count(ref r, r.ReadArrayHeader(), at);
-                Enter(depth, at);
+                Enter(keys, depth, at);
                 var items = ImmutableArray.CreateBuilder<EdnValue>(count);
                 for (var i = 0; i < count; i++)
                 {
@@ -93,7 +100,7 @@ internal static class MsgpackReader
             case MessagePackType.Map:
             {
                 var count = Count(ref r, r.ReadMapHeader(), at);
-                Enter(depth, at);
+                Enter(keys, depth, at);
                 var entries = new List<KeyValuePair<EdnValue, EdnValue>>(count);
                 for (var i = 0; i < count; i++)
                 {
@@ -101,7 +108,7 @@ internal static class MsgpackReader
                     entries.Add(new(key, ReadValue(ref r, keys, depth + 1)));
                 }
 
-                return Checked(() => EdnMap.Create(entries), "Duplicate map key", at);
+                return AssocCollections.Map(entries);
             }
 
             case MessagePackType.Extension:
@@ -112,7 +119,7 @@ internal static class MsgpackReader
     }
 
     /// <summary>A map key: a cached key (extension 8) is looked up; a keyword or string read in full is remembered while there is room.</summary>
-    private static EdnValue ReadKey(ref MessagePackReader r, List<EdnValue> keys, int depth)
+    private static EdnValue ReadKey(ref MessagePackReader r, Context keys, int depth)
     {
         var at = r.Consumed;
         if (r.NextMessagePackType == MessagePackType.Extension)
@@ -138,7 +145,7 @@ internal static class MsgpackReader
         return key;
     }
 
-    private static EdnValue ReadExtension(ref MessagePackReader r, List<EdnValue> keys, int depth, long at)
+    private static EdnValue ReadExtension(ref MessagePackReader r, Context keys, int depth, long at)
     {
         var header = r.ReadExtensionFormatHeader();
         if (header.Length > r.Sequence.Length - r.Consumed)
@@ -197,7 +204,7 @@ internal static class MsgpackReader
                 }
 
                 var count = Count(ref inner, inner.ReadArrayHeader(), at);
-                Enter(depth, at);
+                Enter(keys, depth, at);
                 var items = new List<EdnValue>(count);
                 for (var i = 0; i < count; i++)
                 {
@@ -209,7 +216,7 @@ internal static class MsgpackReader
                     throw new SentePackException("Trailing data in a set extension", at);
                 }
 
-                return Checked(() => EdnSet.Create(items), "Duplicate set item", at);
+                return AssocCollections.Set(items);
             }
 
             case MsgpackWriter.UuidType:
@@ -285,23 +292,11 @@ internal static class MsgpackReader
             ? count
             : throw new SentePackException("Truncated MessagePack frame: more items announced than bytes left", at);
 
-    private static T Checked<T>(Func<T> make, string fault, long at)
+    private static void Enter(Context keys, int depth, long at)
     {
-        try
+        if (depth >= keys.Options.MaxDepth)
         {
-            return make();
-        }
-        catch (ArgumentException e)
-        {
-            throw new SentePackException(fault + ": " + e.Message, at, e);
-        }
-    }
-
-    private static void Enter(int depth, long at)
-    {
-        if (depth >= SenteLimits.MaxDepth)
-        {
-            throw new SentePackException($"Nested deeper than {SenteLimits.MaxDepth}", at);
+            throw new SentePackException($"Nested deeper than {keys.Options.MaxDepth}", at);
         }
     }
 }

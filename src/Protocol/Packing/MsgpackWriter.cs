@@ -77,13 +77,15 @@ internal sealed class MsgpackWriter
                 WriteRatio(ref w, r);
                 break;
             case EdnString s:
-                w.Write(s.Value);
+                w.Write(s.Value ?? string.Empty);
                 break;
             case EdnKeyword k:
-                WriteTextExtension(ref w, KeywordType, k.FullName);
+                // Keywords and symbols EDN cannot print are refused as the EDN packer refuses them,
+                // so that whatever this packer writes its reader (and every other packer) takes.
+                WriteTextExtension(ref w, KeywordType, EdnPrinterCore.IsPrintableKeyword(k) ? k.FullName : throw new SentePackException($"A keyword EDN cannot print: {k.Namespace}/{k.Name}"));
                 break;
             case EdnSymbol sym:
-                WriteTextExtension(ref w, SymbolType, sym.FullName);
+                WriteTextExtension(ref w, SymbolType, EdnPrinterCore.IsPrintableSymbol(sym) ? sym.FullName : throw new SentePackException($"A symbol EDN cannot print: {sym.Namespace}/{sym.Name}"));
                 break;
             case EdnChar c:
                 WriteTextExtension(ref w, CharType, c.CodePoint switch

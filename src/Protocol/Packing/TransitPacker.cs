@@ -8,9 +8,12 @@ namespace Orleans.Sente.Protocol;
 /// the same value model as EDN. Writes what Sente's own server writes, byte for byte (the write
 /// cache included, across the events of a push batch); reads the cached and the verbose forms.
 /// </summary>
-public sealed class TransitPacker(int maxInputBytes = EdnReaderOptions.DefaultMaxInputBytes) : ISentePacker
+public sealed class TransitPacker(EdnReaderOptions? options = null) : ISentePacker
 {
+    /// <summary>The packer with the default reader limits, refusing tags Transit does not define, as EDN refuses unknown tags.</summary>
     public static readonly TransitPacker Instance = new();
+
+    private readonly EdnReaderOptions _options = options ?? EdnReaderOptions.Default;
 
     public string Name => "transit";
 
@@ -25,7 +28,12 @@ public sealed class TransitPacker(int maxInputBytes = EdnReaderOptions.DefaultMa
         new TransitWriter(output).WriteDocument(value);
     }
 
-    public EdnValue Unpack(ReadOnlySpan<byte> frame) => TransitReader.Read(frame, maxInputBytes);
+    /// <summary>
+    /// Reads one value (<see cref="EdnReaderOptions.MaxInputBytes"/> and <see cref="EdnReaderOptions.MaxDepth"/>
+    /// apply; with <see cref="EdnReaderOptions.KeepUnknownTags"/>, a tag Transit does not define is kept as an
+    /// <see cref="EdnTagged"/> when EDN can print it); throws <see cref="SentePackException"/> and nothing else on bad input.
+    /// </summary>
+    public EdnValue Unpack(ReadOnlySpan<byte> frame) => TransitReader.Read(frame, _options);
 
     /// <summary>
     /// Writes <c>[[e1,e2,…],null]</c>. One cache spans the whole frame, as when Sente packs the batch

@@ -10,7 +10,8 @@ namespace Orleans.Sente.Protocol;
 /// the verbose form (JSON objects, <c>"~t…"</c> instants, <c>{"~#set":[…]}</c> tags), into the EDN value
 /// model. Bounded as the EDN reader is (<see cref="SenteLimits"/>); fails only with <see cref="SentePackException"/>:
 /// malformed JSON, a cache code never defined, an unknown tag or <c>~</c> form, a keyword or symbol
-/// EDN cannot print, a number past the bounds, duplicate map keys or set items.
+/// EDN cannot print, a number past the bounds. Maps and sets are built as Clojure builds them
+/// (<see cref="AssocCollections"/>).
 /// </summary>
 internal static class TransitReader
 {
@@ -21,15 +22,21 @@ internal static class TransitReader
     /// <summary>A tag read from <c>"~#tag"</c>: the first item of a tagged value, never a value itself.</summary>
     private sealed record Tag(string Name);
 
-    public static EdnValue Read(ReadOnlySpan<byte> frame, int maxInputBytes)
+    /// <summary>What one read needs besides the reader: the cache of the frame, and the options.</summary>
+    private sealed class Context(EdnReaderOptions options) : List<object>
     {
-        if (frame.Length > maxInputBytes)
+        public EdnReaderOptions Options { get; } = options;
+    }
+
+    public static EdnValue Read(ReadOnlySpan<byte> frame, EdnReaderOptions options)
+    {
+        if (frame.Length > options.MaxInputBytes)
         {
-            throw new SentePackException($"Frame larger than {maxInputBytes} bytes", 0);
+            throw new SentePackException($"Frame larger than {options.MaxInputBytes} bytes", 0);
         }
 
         var reader = new Utf8JsonReader(frame, Options);
-        var cache = new List<object>();
+        var cache = new Context(options);
         try
         {
             if (!reader.Read())
@@ -60,7 +67,7 @@ internal static class TransitReader
     private static EdnValue AsValue(object item, long at) =>
         item as EdnValue ?? throw new SentePackException($"A tag '{((Tag)item).Name}' where a value belongs", at);
 
-    private static object ReadAny(ref Utf8JsonReader r, List<object> cache, int depth, bool asMapKey)
+    private static object ReadAny(ref Utf8JsonReader r, Context cache, int depth, bool asMapKey)
     {
         switch (r.TokenType)
         {
@@ -83,19 +90,19 @@ internal static class TransitReader
         }
     }
 
-    private static EdnValue ReadArray(ref Utf8JsonReader r, List<object> cache, int depth)
+    private static EdnValue ReadArray(ref Utf8JsonReader r, Context cache, int depth)
     {
         var at = r.TokenStartIndex;
         Next(ref r);
         if (r.TokenType == JsonTokenType.EndArray)
         {
-            Enter(depth, at);
+            Enter(cache, depth, at);
             return EdnVector.Empty;
         }
 
         if (r.TokenType == JsonTokenType.String && r.ValueTextEquals("^ "u8))
         {
-            Enter(depth, at);
+            Enter(cache, depth, at);
             var entries = new List<KeyValuePair<EdnValue, EdnValue>>();
             Next(ref r);
             if (r.TokenType != JsonTokenType.EndArray)
@@ -136,7 +143,7 @@ internal static class TransitReader
             return tagged;
         }
 
-        Enter(depth, at);
+        Enter(cache, depth, at);
         var items = ImmutableArray.CreateBuilder<EdnValue>();
         items.Add((EdnValue)first);
         while (Next(ref r) != JsonTokenType.EndArray)
@@ -148,7 +155,7 @@ internal static class TransitReader
     }
 
     /// <summary>The verbose form: an object is a map, or a tagged value when its one key is a tag.</summary>
-    private static EdnValue ReadObject(ref Utf8JsonReader r, List<object> cache, int depth)
+    private static EdnValue ReadObject(ref Utf8JsonReader r, Context cache, int depth)
     {
         var at = r.TokenStartIndex;
         var entries = new List<KeyValuePair<EdnValue, EdnValue>>();
@@ -166,7 +173,7 @@ internal static class TransitReader
 
             if (first)
             {
-                Enter(depth, at);
+                Enter(cache, depth, at);
                 first = false;
             }
 
@@ -175,7 +182,7 @@ internal static class TransitReader
 
         if (first)
         {
-            Enter(depth, at);
+            Enter(cache, depth, at);
         }
 
         return Map(entries, at);
@@ -185,7 +192,7 @@ internal static class TransitReader
     /// A tagged value whose representation starts at the current token. The tag and the
     /// representation are one value level, as the value they make is.
     /// </summary>
-    private static EdnValue ReadTagged(ref Utf8JsonReader r, Tag tag, List<object> cache, int depth)
+    private static EdnValue ReadTagged(ref Utf8JsonReader r, Tag tag, Context cache, int depth)
     {
         var at = r.TokenStartIndex;
         switch (tag.Name)
@@ -193,10 +200,7 @@ internal static class TransitReader
             case "'":
                 return AsValue(ReadAny(ref r, cache, depth, asMapKey: false), at);
             case "set":
-            {
-                var items = Items(ref r, cache, depth, at);
-                return Wrap(() => EdnSet.Create(items), "Duplicate set item", at);
-            }
+                return AssocCollections.Set(Items(ref r, cache, depth, at));
             case "list":
                 return new EdnList(Items(ref r, cache, depth, at));
             case "cmap":
@@ -247,18 +251,26 @@ internal static class TransitReader
             }
 
             default:
+                var symbol = tag.Name.Length > 0 ? EdnSymbol.Parse(tag.Name) : null;
+                if (cache.Options.KeepUnknownTags && symbol is not null && symbol.FullName == tag.Name
+                    && EdnPrinterCore.IsPrintableTag(symbol) && tag.Name is not ("inst" or "uuid"))
+                {
+                    Enter(cache, depth, at);
+                    return new EdnTagged(symbol, AsValue(ReadAny(ref r, cache, depth + 1, asMapKey: false), at));
+                }
+
                 throw new SentePackException($"Unknown Transit tag '{tag.Name}'", at);
         }
     }
 
-    private static ImmutableArray<EdnValue> Items(ref Utf8JsonReader r, List<object> cache, int depth, long at)
+    private static ImmutableArray<EdnValue> Items(ref Utf8JsonReader r, Context cache, int depth, long at)
     {
         if (r.TokenType != JsonTokenType.StartArray)
         {
             throw new SentePackException("A tagged collection's items must be an array", at);
         }
 
-        Enter(depth, at);
+        Enter(cache, depth, at);
         var items = ImmutableArray.CreateBuilder<EdnValue>();
         while (Next(ref r) != JsonTokenType.EndArray)
         {
@@ -269,7 +281,7 @@ internal static class TransitReader
     }
 
     /// <summary>Two integers <c>[a,b]</c> (a ratio's parts, a uuid's halves); no value level of their own.</summary>
-    private static (BigInteger A, BigInteger B) Pair(ref Utf8JsonReader r, List<object> cache, long at)
+    private static (BigInteger A, BigInteger B) Pair(ref Utf8JsonReader r, Context cache, long at)
     {
         if (r.TokenType != JsonTokenType.StartArray)
         {
@@ -291,23 +303,14 @@ internal static class TransitReader
         _ => throw new SentePackException("Expected an integer", at),
     };
 
-    private static EdnMap Map(List<KeyValuePair<EdnValue, EdnValue>> entries, long at) =>
-        Wrap(() => EdnMap.Create(entries), "Duplicate map key", at);
-
-    private static T Wrap<T>(Func<T> make, string fault, long at)
+    private static EdnMap Map(List<KeyValuePair<EdnValue, EdnValue>> entries, long at)
     {
-        try
-        {
-            return make();
-        }
-        catch (ArgumentException e)
-        {
-            throw new SentePackException(fault + ": " + e.Message, at, e);
-        }
+        _ = at;
+        return AssocCollections.Map(entries);
     }
 
     /// <summary>A string as read: a cache code is looked up; a cacheable string is remembered, then decoded.</summary>
-    private static object ReadString(string s, List<object> cache, bool asMapKey, long at)
+    private static object ReadString(string s, Context cache, bool asMapKey, long at)
     {
         if (TransitCache.IsCode(s))
         {
@@ -453,11 +456,11 @@ internal static class TransitReader
         }
     }
 
-    private static void Enter(int depth, long at)
+    private static void Enter(Context cache, int depth, long at)
     {
-        if (depth >= SenteLimits.MaxDepth)
+        if (depth >= cache.Options.MaxDepth)
         {
-            throw new SentePackException($"Nested deeper than {SenteLimits.MaxDepth}", at);
+            throw new SentePackException($"Nested deeper than {cache.Options.MaxDepth}", at);
         }
     }
 }

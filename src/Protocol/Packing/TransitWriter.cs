@@ -18,6 +18,9 @@ internal ref struct TransitWriter(IBufferWriter<byte> output)
     /// <summary>Integers JSON numbers carry exactly in JavaScript; others are written as <c>"~i…"</c>.</summary>
     public const long JsonIntMax = (1L << 53) - 1;
 
+    /// <summary>The tags of Transit's own composite values, which the reader decodes.</summary>
+    internal static readonly HashSet<string> TransitTags = ["'", "set", "list", "cmap", "ratio", "u"];
+
     private Utf8Output _out = new(output);
     private readonly TransitCache.Writing _cache = new();
 
@@ -56,9 +59,15 @@ internal ref struct TransitWriter(IBufferWriter<byte> output)
             case EdnDouble d when double.IsFinite(d.Value):
                 _out.WriteText(JavaDouble.ToString(d.Value));
                 break;
+            case EdnTagged t when t.Tag is not null && TransitTags.Contains(t.Tag.FullName):
+                // A kept tag Transit defines itself would read back as Transit's value: its value
+                // goes alone, as the JSON packer writes every tag.
+                Descend(depth);
+                Write(t.Value, depth + 1);
+                break;
             case EdnTagged t:
                 Descend(depth);
-                WriteTagged(t.Tag.FullName);
+                WriteTagged(t.Tag is not null && EdnPrinterCore.IsPrintableTag(t.Tag) ? t.Tag.FullName : throw new SentePackException($"A tag EDN cannot print: {t.Tag?.FullName}"));
                 Write(t.Value, depth + 1);
                 _out.Write((byte)']');
                 break;
@@ -189,8 +198,8 @@ internal ref struct TransitWriter(IBufferWriter<byte> output)
             : "~d" + JavaDouble.ToString(d.Value),
         EdnBigDecimal bd => "~f" + (BigDecimalText.TryCanonical(bd.Text, out var text) ? text : throw new SentePackException($"Not a decimal: {bd.Text}")),
         EdnString s => Escape(JsonPacker.WellFormed(s.Value)),
-        EdnKeyword k => "~:" + JsonPacker.WellFormed(k.FullName),
-        EdnSymbol sym => "~$" + JsonPacker.WellFormed(sym.FullName),
+        EdnKeyword k => "~:" + (EdnPrinterCore.IsPrintableKeyword(k) ? k.FullName : throw new SentePackException($"A keyword EDN cannot print: {k.Namespace}/{k.Name}")),
+        EdnSymbol sym => "~$" + (EdnPrinterCore.IsPrintableSymbol(sym) ? sym.FullName : throw new SentePackException($"A symbol EDN cannot print: {sym.Namespace}/{sym.Name}")),
         EdnChar c => "~c" + CharText(c.CodePoint),
         EdnUuid u => "~u" + u.Value.ToString("D"),
         EdnInst i => "~m" + i.Value.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
