@@ -52,6 +52,16 @@ public sealed class MsgpackPacker(EdnReaderOptions? options = null) : ISentePack
         var writer = new MessagePackWriter(output);
         writer.WriteArrayHeader(2);
         writer.WriteArrayHeader(packedEvents.Count);
+        if (packedEvents.Count == 1)
+        {
+            // One event (the common push): its keys come first in the frame, so its own cached
+            // keys are the frame's, and it goes out as packed.
+            writer.WriteRaw(packedEvents[0].Span);
+            writer.WriteNil();
+            writer.Flush();
+            return;
+        }
+
         var frameKeys = new Dictionary<ReadOnlyMemory<byte>, int>(RawKeyComparer.Instance);
         foreach (var packed in packedEvents)
         {

@@ -46,6 +46,17 @@ public sealed class TransitPacker(EdnReaderOptions? options = null) : ISentePack
         ArgumentNullException.ThrowIfNull(packedEvents);
         ArgumentNullException.ThrowIfNull(output);
         var writer = new Utf8Output(output);
+        if (packedEvents.Count == 1)
+        {
+            // One event (the common push): its strings come first in the frame, so its own cache
+            // codes are the frame's, and it goes out as packed.
+            writer.Write("[["u8);
+            writer.Write(packedEvents[0].Span);
+            writer.Write("],null]"u8);
+            writer.Flush();
+            return;
+        }
+
         var frameCache = new TransitCache.Writing();
         writer.Write("[["u8);
         for (var i = 0; i < packedEvents.Count; i++)
