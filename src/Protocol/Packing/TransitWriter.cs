@@ -225,7 +225,7 @@ internal ref struct TransitWriter(IBufferWriter<byte> output)
 
     private void WriteEncoded(string s, bool asMapKey) => WriteJsonString(ref _out, _cache.Use(s, asMapKey) ?? s);
 
-    /// <summary>A JSON string as Jackson writes it: <c>"</c> and <c>\</c> escaped, control characters as <c>\n</c> or <c>\u00XX</c>, the rest raw UTF-8.</summary>
+    /// <summary>A JSON string as Jackson writes it: <c>"</c> and <c>\</c> escaped, control characters as <c>\n</c> or <c>\u00XX</c> (upper-case hex, as Jackson), the rest raw UTF-8.</summary>
     internal static void WriteJsonString(ref Utf8Output output, string s)
     {
         output.Write((byte)'"');
@@ -251,8 +251,8 @@ internal ref struct TransitWriter(IBufferWriter<byte> output)
                 case '\b': output.Write("\\b"u8); break;
                 default:
                     output.Write("\\u00"u8);
-                    output.Write((byte)"0123456789abcdef"[c >> 4]);
-                    output.Write((byte)"0123456789abcdef"[c & 0xF]);
+                    output.Write((byte)"0123456789ABCDEF"[c >> 4]);
+                    output.Write((byte)"0123456789ABCDEF"[c & 0xF]);
                     break;
             }
         }
