@@ -13,7 +13,7 @@ public class PackerBenchmarks
     private byte[] _packed = [];
     private ReadOnlyMemory<byte>[] _packedEvents = [];
 
-    [Params("edn", "json")]
+    [Params("edn", "json", "transit", "msgpack")]
     public string Packer { get; set; } = "edn";
 
     [Params("handshake", "push", "batch10", "request")]
@@ -22,7 +22,13 @@ public class PackerBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _packer = Packer == "edn" ? EdnPacker.Instance : JsonPacker.Instance;
+        _packer = Packer switch
+        {
+            "edn" => EdnPacker.Instance,
+            "transit" => TransitPacker.Instance,
+            "msgpack" => MsgpackPacker.Instance,
+            _ => JsonPacker.Instance,
+        };
         _value = Frame switch
         {
             "handshake" => Frames.Handshake,

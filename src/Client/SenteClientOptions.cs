@@ -38,7 +38,11 @@ public sealed class SenteClientOptions
     /// <summary>Extra query parameters on the WebSocket URL and on Ajax polls (not on Ajax POSTs, as in Sente). Default none.</summary>
     public IDictionary<string, string> Params { get; set; } = new Dictionary<string, string>();
 
-    /// <summary>The packer: <c>"json"</c> (default) or <c>"edn"</c>.</summary>
+    /// <summary>
+    /// The packer: <c>"json"</c> (default), <c>"edn"</c>, <c>"transit"</c> (transit-json) or <c>"msgpack"</c>
+    /// (Sente's MessagePack dialect: binary WebSocket messages and octet-stream Ajax sends). The client
+    /// names it in its URL; a server path mapped with the same packer does not need that.
+    /// </summary>
     public string Packer { get; set; } = "json";
 
     /// <summary>
@@ -132,9 +136,9 @@ public sealed class SenteClientOptions
             problems.Add("ClientId must not be empty");
         }
 
-        if (Packer is not ("json" or "edn"))
+        if (Packer is not ("json" or "edn" or "transit" or "msgpack"))
         {
-            problems.Add("Packer must be \"json\" or \"edn\"");
+            problems.Add("Packer must be \"json\", \"edn\", \"transit\" or \"msgpack\"");
         }
 
         if (WsKeepAlive <= TimeSpan.Zero && WsKeepAlive != Timeout.InfiniteTimeSpan)

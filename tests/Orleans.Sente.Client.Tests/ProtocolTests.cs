@@ -87,7 +87,7 @@ public sealed class ProtocolTests
     [Fact]
     public void Invalid_options_are_all_listed()
     {
-        var failure = Assert.Throws<ArgumentException>(() => new SenteClient(new SenteClientOptions { Packer = "transit", LpTimeout = TimeSpan.Zero }));
+        var failure = Assert.Throws<ArgumentException>(() => new SenteClient(new SenteClientOptions { Packer = "fressian", LpTimeout = TimeSpan.Zero }));
 
         Assert.Contains("Uri", failure.Message);
         Assert.Contains("Packer", failure.Message);

@@ -71,11 +71,11 @@ public sealed class AjaxBadInputTests : IAsyncLifetime
     [Fact]
     public async Task A_poll_with_an_unknown_packer_gets_400()
     {
-        using var client = new AjaxClient("pk-" + Guid.NewGuid().ToString("N")[..8], packer: "transit");
+        using var client = new AjaxClient("pk-" + Guid.NewGuid().ToString("N")[..8], packer: "fressian");
 
         var (status, body) = await client.GetAsync(_frontEnd, handshake: true);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("Bad request: unknown packer 'transit' (this server speaks json, edn).", body);
+        Assert.Equal("Bad request: unknown packer 'fressian' (this server speaks json, edn, transit, msgpack).", body);
     }
 }

@@ -155,7 +155,7 @@ public sealed class WebSocketEnvelopeTests(SingleFrontEndFixture fixture) : ICla
     [InlineData("", "Bad request: missing client-id.")]
     [InlineData("client-id=", "Bad request: missing client-id.")]
     [InlineData("client-id=LONG", "Bad request: client-id longer than 128 characters.")]
-    [InlineData("client-id=c1&packer=xml", "Bad request: unknown packer 'xml' (this server speaks json, edn).")]
+    [InlineData("client-id=c1&packer=xml", "Bad request: unknown packer 'xml' (this server speaks json, edn, transit, msgpack).")]
     public async Task A_bad_request_gets_400_with_a_clear_text_before_any_upgrade(string query, string expected)
     {
         using var http = new HttpClient { BaseAddress = FrontEnd.BaseUri };

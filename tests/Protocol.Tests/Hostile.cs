@@ -11,6 +11,7 @@ namespace Orleans.Sente.Protocol.Tests;
 internal static class Hostile
 {
     private static readonly EdnPacker EdnKeepingTags = new(new EdnReaderOptions { KeepUnknownTags = true });
+    private static readonly TransitPacker TransitKeepingTags = new(new EdnReaderOptions { KeepUnknownTags = true });
 
     /// <summary>The readers a frame from a client meets.</summary>
     public static readonly (string Name, Func<byte[], EdnValue> Read)[] Readers =
@@ -18,6 +19,9 @@ internal static class Hostile
         ("edn", frame => EdnPacker.Instance.Unpack(frame)),
         ("edn keeping tags", frame => EdnKeepingTags.Unpack(frame)),
         ("json", frame => JsonPacker.Instance.Unpack(frame)),
+        ("transit", frame => TransitPacker.Instance.Unpack(frame)),
+        ("transit keeping tags", frame => TransitKeepingTags.Unpack(frame)),
+        ("msgpack", frame => MsgpackPacker.Instance.Unpack(frame)),
     ];
 
     /// <summary>Each packer with the reader its clients read with (unknown tags kept, since a value read with them kept prints them).</summary>
@@ -25,6 +29,8 @@ internal static class Hostile
     [
         (EdnPacker.Instance, EdnKeepingTags),
         (JsonPacker.Instance, JsonPacker.Instance),
+        (TransitPacker.Instance, TransitKeepingTags),
+        (MsgpackPacker.Instance, MsgpackPacker.Instance),
     ];
 
     /// <summary>

@@ -97,7 +97,7 @@ public sealed class HostileInputTests
         var tagged = string.Concat(Enumerable.Repeat("#t ", depth - 1)) + "[1]";
         foreach (var (name, read) in Hostile.Readers)
         {
-            Assert.IsType<EdnVector>(read(Utf8(name == "json" ? json : edn)));
+            Assert.IsType<EdnVector>(read(name == "msgpack" ? MsgpackPacker.Instance.PackToArray(EdnReader.Read(edn)) : Utf8(name.StartsWith("edn") ? edn : json)));
         }
 
         Hostile.PacksEverywhere(EdnReader.Read(edn), $"{depth} nested vectors");
@@ -109,9 +109,10 @@ public sealed class HostileInputTests
     public void Every_reader_and_packer_refuses_one_level_past_the_limit_with_the_parse_exception()
     {
         var text = new string('[', MaxDepth + 1) + new string(']', MaxDepth + 1);
+        var msgpack = Enumerable.Repeat((byte)0x91, MaxDepth).Append((byte)0x90).ToArray();
         foreach (var (name, read) in Hostile.Readers)
         {
-            var e = Assert.Throws<SentePackException>(() => read(Utf8(text)));
+            var e = Assert.Throws<SentePackException>(() => read(name == "msgpack" ? msgpack : Utf8(text)));
             Assert.Contains($"Nested deeper than {MaxDepth}", e.Message);
         }
 
@@ -162,7 +163,9 @@ public sealed class HostileInputTests
     {
         var most = sign + new string('9', MaxDigits);
         var tooMany = sign + new string('9', MaxDigits + 1);
-        foreach (var (name, read) in Hostile.Readers)
+
+        // The text readers; a MessagePack integer is 64 bits at most by its format.
+        foreach (var (name, read) in Hostile.Readers.Where(r => r.Name != "msgpack"))
         {
             Assert.Equal(BigInteger.Parse(most), Assert.IsType<EdnBigInt>(read(Utf8(most))).Value);
             var e = Assert.Throws<SentePackException>(() => read(Utf8(tooMany)));

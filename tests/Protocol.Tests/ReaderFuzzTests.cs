@@ -5,7 +5,7 @@ using FsCheck.Fluent;
 namespace Orleans.Sente.Protocol.Tests;
 
 /// <summary>
-/// Sente's own frames (the transcripts), in EDN and in JSON, mutated with the pieces an attacker
+/// Sente's own frames (the transcripts), in EDN, JSON, Transit and MessagePack, mutated with the pieces an attacker
 /// reaches for, fed to every reader: each may refuse only with <see cref="SentePackException"/>,
 /// and whatever one accepts every packer packs and its reader reads back.
 /// </summary>
@@ -93,7 +93,7 @@ public sealed class ReaderFuzzTests
         return [.. bytes];
     }
 
-    /// <summary>The transcripts' frames, and each once more as the JSON packer writes it.</summary>
+    /// <summary>The transcripts' frames, each once more as the JSON, Transit and MessagePack packers write it, and Sente's own Transit and MessagePack frames.</summary>
     private static byte[][] LoadSeeds()
     {
         var edn = Vectors.Frames("edn.txt", "timing.txt", "client.txt", "malformed.txt").Select(f => f.Text)
@@ -113,6 +113,23 @@ public sealed class ReaderFuzzTests
             }
         }
 
-        return [.. edn.Concat(json).Select(Encoding.UTF8.GetBytes)];
+        var transit = new List<byte[]>();
+        var msgpack = new List<byte[]>();
+        foreach (var frame in edn)
+        {
+            try
+            {
+                var value = EdnReader.Read(frame);
+                transit.Add(TransitPacker.Instance.PackToArray(value));
+                msgpack.Add(MsgpackPacker.Instance.PackToArray(value));
+            }
+            catch (SentePackException)
+            {
+                // As above: a malformed frame is a seed as EDN only.
+            }
+        }
+
+        var captured = PackerVectors.Transit().Concat(PackerVectors.Msgpack()).Select(p => p.Packed);
+        return [.. edn.Concat(json).Select(Encoding.UTF8.GetBytes).Concat(transit).Concat(msgpack).Concat(captured)];
     }
 }

@@ -13,11 +13,18 @@ public static class SenteEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps Sente's single path (WebSocket upgrades, and Ajax GETs and POSTs). Returns a builder
     /// that takes event handlers (<c>.On("chat/send", handler)</c>) and endpoint conventions
-    /// (<c>.RequireAuthorization()</c>).
+    /// (<c>.RequireAuthorization()</c>). <paramref name="packer"/> is the packer of this path's
+    /// clients that name none (an unmodified Sente client never does): <c>"transit"</c> or
+    /// <c>"msgpack"</c> for a Sente app built with that packer; null means <c>SenteOptions.DefaultPacker</c>.
     /// </summary>
-    public static SenteRouteBuilder MapSente(this IEndpointRouteBuilder endpoints, string path = DefaultPath)
+    public static SenteRouteBuilder MapSente(this IEndpointRouteBuilder endpoints, string path = DefaultPath, string? packer = null)
     {
         var group = endpoints.MapGroup(path);
+        if (packer is not null)
+        {
+            group.WithMetadata(new SenteEndpointPacker(packer));
+        }
+
         group.MapMethods("", [HttpMethods.Get, HttpMethods.Post], (HttpContext context, SenteEndpoint endpoint) => endpoint.HandleAsync(context))
             .WithDisplayName("Sente " + path);
         return new SenteRouteBuilder(group, endpoints.ServiceProvider.GetRequiredService<SenteHandlers>());

@@ -76,7 +76,11 @@ public sealed class SenteOptions
     /// </summary>
     public TimeSpan WriteTimeout { get; set; } = DefaultWriteTimeout;
 
-    /// <summary>The packer of a client that names none: EDN, as an unmodified Sente client expects.</summary>
+    /// <summary>
+    /// The packer of a client that names none: EDN, as an unmodified Sente client expects. A Sente
+    /// app built with another packer sets it here (<c>"transit"</c>, <c>"msgpack"</c>), or per path with
+    /// <c>MapSente(path, packer)</c>: Sente's client sends nothing that names its packer.
+    /// </summary>
     public string DefaultPacker { get; set; } = DefaultPackerName;
 
     /// <summary>
@@ -122,8 +126,11 @@ public sealed class SenteOptions
     /// <summary>The answer when <see cref="AuthorizedFn"/> says no. Default: Sente's 401 "Unauthorized request".</summary>
     public SenteRejection UnauthorizedRejection { get; set; } = SenteRejection.Unauthorized;
 
-    /// <summary>Packers a client may ask for with the <c>packer</c> query parameter.</summary>
-    public IList<ISentePacker> Packers { get; } = [JsonPacker.Instance, EdnPacker.Instance];
+    /// <summary>
+    /// Packers a client may ask for with the <c>packer</c> query parameter: JSON, EDN, Transit and
+    /// MessagePack (Sente's <c>taoensso.sente.packers.transit</c> and <c>.msgpack</c>).
+    /// </summary>
+    public IList<ISentePacker> Packers { get; } = [JsonPacker.Instance, EdnPacker.Instance, TransitPacker.Instance, MsgpackPacker.Instance];
 }
 
 /// <summary>What a user-id function sees: the request and the client-id it carries.</summary>

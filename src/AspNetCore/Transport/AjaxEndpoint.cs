@@ -84,12 +84,12 @@ internal sealed partial class AjaxEndpoint(
         await AnswerAsync(context, packer, body);
     }
 
-    public async Task PostAsync(HttpContext context, string clientId, string? userId, ISentePacker packer, string? ppstr)
+    public async Task PostAsync(HttpContext context, string clientId, string? userId, ISentePacker packer, ReadOnlyMemory<byte> frame)
     {
         ClientMessage message;
         try
         {
-            message = Envelope.ReadClientMessage(packer.Unpack(Encoding.UTF8.GetBytes(ppstr ?? "")), packer.EventIdsAreStrings);
+            message = Envelope.ReadClientMessage(packer.Unpack(frame.Span), packer.EventIdsAreStrings);
         }
         catch (SentePackException e)
         {
@@ -97,7 +97,7 @@ internal sealed partial class AjaxEndpoint(
             LogBadPost(logger, clientId, e.Message);
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             context.Response.ContentType = "text/plain; charset=utf-8";
-            await context.Response.WriteAsync("Bad request: unreadable ppstr.");
+            await context.Response.WriteAsync(packer.IsBinary ? "Bad request: unreadable body." : "Bad request: unreadable ppstr.");
             return;
         }
 

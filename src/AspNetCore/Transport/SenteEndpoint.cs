@@ -76,17 +76,46 @@ internal sealed partial class SenteEndpoint(
             packerName = form["packer"];
         }
 
+        if (string.IsNullOrEmpty(packerName))
+        {
+            // Sente's client sends nothing naming its packer: the endpoint's packer, else the server's.
+            packerName = context.GetEndpoint()?.Metadata.GetMetadata<SenteEndpointPacker>()?.Name;
+        }
+
         if (!packers.TryGet(packerName, out var packerIndex))
         {
             await RejectAsync(context, StatusCodes.Status400BadRequest, "unknown-packer", $"Bad request: unknown packer '{packerName}' (this server speaks {packers.Names}).");
             return;
         }
 
-        if (post && (form is null || !form.ContainsKey("ppstr")))
+        var packer = packers[packerIndex];
+        ReadOnlyMemory<byte> sent = default;
+        if (post && packer.IsBinary)
         {
-            // Binary packers post an octet-stream body; this server's packers are text.
+            // A binary packer's client posts the frame itself as an octet-stream body.
+            if (form is not null)
+            {
+                await RejectAsync(context, StatusCodes.Status400BadRequest, "bad-post", $"Bad request: an Ajax send with the {packer.Name} packer is an octet-stream body.");
+                return;
+            }
+
+            var (body, refusal) = await AjaxBinaryBody.ReadAsync(context, _options.MaxMessageBytes);
+            if (refusal is { } r)
+            {
+                await RejectAsync(context, r.Status, r.Reason, r.Text);
+                return;
+            }
+
+            sent = body;
+        }
+        else if (post && (form is null || !form.ContainsKey("ppstr")))
+        {
             await RejectAsync(context, StatusCodes.Status400BadRequest, "bad-post", "Bad request: an Ajax send is a form with client-id and ppstr.");
             return;
+        }
+        else if (post)
+        {
+            sent = System.Text.Encoding.UTF8.GetBytes(form!["ppstr"].ToString());
         }
 
         var request = new SenteRequest(context, clientId!);
@@ -101,7 +130,7 @@ internal sealed partial class SenteEndpoint(
         if (post)
         {
             // A send needs no session: it may land on any front end.
-            await ajax.PostAsync(context, request.ClientId, userId, packers[packerIndex], form!["ppstr"]);
+            await ajax.PostAsync(context, request.ClientId, userId, packer, sent);
             return;
         }
 

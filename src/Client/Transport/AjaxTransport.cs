@@ -1,3 +1,4 @@
+using System.Text;
 using System.Net;
 using System.Net.Http.Headers;
 using Orleans.Sente.Protocol;
@@ -104,7 +105,7 @@ internal sealed class AjaxTransport(ITransportHost host) : ClientTransport(host)
     /// </summary>
     private async Task<EdnValue> PostAsync(SenteEvent @event, bool wantsReply, CancellationToken cancellationToken)
     {
-        var ppstr = ClientFrames.PackText(Host.Packer, @event, wantsReply ? Envelope.AjaxCallbackMarker : null);
+        var sent = ClientFrames.Pack(Host.Packer, @event, wantsReply ? Envelope.AjaxCallbackMarker : null);
         if (_closing.IsCancellationRequested)
         {
             throw new SenteRequestException(SenteRequestFailure.Closed, "The Ajax session has closed.");
@@ -115,9 +116,9 @@ internal sealed class AjaxTransport(ITransportHost host) : ClientTransport(host)
         byte[] body;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, SenteUrls.Post(Host.Options))
+            using var request = new HttpRequestMessage(HttpMethod.Post, SenteUrls.Post(Host.Options, Host.Packer.IsBinary))
             {
-                Content = SenteUrls.PostForm(Host.Options, ppstr),
+                Content = Host.Packer.IsBinary ? SenteUrls.PostBody(sent) : SenteUrls.PostForm(Host.Options, Encoding.UTF8.GetString(sent)),
             };
             await AddHeadersAsync(request, linked.Token);
             using var response = await Host.Http.Client.SendAsync(request, linked.Token);

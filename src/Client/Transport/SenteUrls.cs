@@ -61,11 +61,21 @@ internal static class SenteUrls
         return Build(options.Uri!, HttpScheme(options.Uri!), query);
     }
 
-    /// <summary><c>POST /chsk?packer=…</c>; the rest travels in the form.</summary>
-    public static Uri Post(SenteClientOptions options)
+    /// <summary>
+    /// <c>POST /chsk?packer=…</c>; the rest travels in the form. A binary packer's send is the frame
+    /// itself, with <c>udt</c>, <c>client-id</c> and <c>binary?=true</c> in the query, as Sente's client posts it.
+    /// </summary>
+    public static Uri Post(SenteClientOptions options, bool binary = false)
     {
         var query = new StringBuilder();
         Append(query, "packer", options.Packer);
+        if (binary)
+        {
+            Append(query, "udt", Udt(options));
+            Append(query, "client-id", options.ClientId);
+            Append(query, "binary?", "true");
+        }
+
         return Build(options.Uri!, HttpScheme(options.Uri!), query);
     }
 
@@ -77,6 +87,10 @@ internal static class SenteUrls
         new("packer", options.Packer),
         new("ppstr", ppstr),
     ]);
+
+    /// <summary>The octet-stream body of a binary packer's send.</summary>
+    public static ByteArrayContent PostBody(byte[] frame) =>
+        new(frame) { Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream") } };
 
     private static string Udt(SenteClientOptions options) =>
         options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);

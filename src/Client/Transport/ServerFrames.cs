@@ -119,7 +119,13 @@ internal readonly record struct ServerFrame(ServerFrameKind Kind, EdnValue Paylo
 /// <summary>Packing of client envelopes with the client's packer.</summary>
 internal static class ClientFrames
 {
-    public static ISentePacker Packer(string name) => name == "edn" ? EdnPacker.Instance : JsonPacker.Instance;
+    public static ISentePacker Packer(string name) => name switch
+    {
+        "edn" => EdnPacker.Instance,
+        "transit" => TransitPacker.Instance,
+        "msgpack" => MsgpackPacker.Instance,
+        _ => JsonPacker.Instance,
+    };
 
     /// <summary>Packs <c>[event cb]</c>; a value the packer cannot carry is a <see cref="SenteRequestFailure.Error"/>.</summary>
     public static byte[] Pack(ISentePacker packer, SenteEvent @event, EdnValue? callbackId)

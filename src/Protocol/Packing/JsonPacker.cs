@@ -381,7 +381,7 @@ public sealed class JsonPacker : ISentePacker
     /// infinity beyond a double's range, as JavaScript reads it). Bounded as the EDN reader bounds
     /// numbers: the token's length, and the digits before any exponent.
     /// </summary>
-    private static EdnValue ReadNumber(ref Utf8JsonReader r)
+    internal static EdnValue ReadNumber(ref Utf8JsonReader r)
     {
         var raw = r.ValueSpan;
         if (raw.Length > SenteLimits.MaxNumberLength)
