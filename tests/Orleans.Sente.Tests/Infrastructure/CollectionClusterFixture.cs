@@ -40,7 +40,15 @@ public sealed class CollectionClusterFixture : IAsyncLifetime
         await Silo1.DisposeAsync();
     }
 
-    private static void Grace(SenteGrainOptions o) => o.WsCloseGrace = WsCloseGrace;
+    private static void Grace(SenteGrainOptions o)
+    {
+        o.WsCloseGrace = WsCloseGrace;
+
+        // The race test's stand-in front end renews its lease once; a loaded machine may take
+        // longer than the default 6 s to reach its rebuild, which must still find it live.
+        o.LeasePeriod = TimeSpan.FromMinutes(1);
+        o.ReplayWindowMaxAge = TimeSpan.FromMinutes(2);
+    }
 
     private Task<TestFrontEnd> StartFrontEndAsync() =>
         TestFrontEnd.StartAsync(Silos, map: app => TestHandlers.Map(UidPorts.Map(app.MapSente())));
