@@ -557,16 +557,16 @@ export class SenteClient {
   #deliverBatch(events) {
     for (const ev of events) {
       const id0 = Array.isArray(ev) ? wireName(ev[0]) : undefined;
+      if (!Array.isArray(ev) || id0 === undefined) {
+        this.#reportError(new Error(`Ignored a pushed event that is not [id data]: ${safeJson(ev)}`));
+        continue;
+      }
       if (id0 === ":chsk/resume") {
         // Not an event: what the server numbered the last push of this frame, so that a reconnect
         // (to any front end) gets again exactly what this client missed.
         if (typeof ev[1] === "string") {
           this.#resumeMark = ev[1];
         }
-        continue;
-      }
-      if (!Array.isArray(ev) || id0 === undefined) {
-        this.#reportError(new Error(`Ignored a pushed event that is not [id data]: ${safeJson(ev)}`));
         continue;
       }
       const id = fromWireEventId(id0);
@@ -922,7 +922,7 @@ export class SenteClient {
           method: "POST",
           headers: { ...headers, "Content-Type": contentType },
           credentials: "same-origin",
-          body,
+          body: /** @type {BodyInit} */ (body),
           signal: controller.signal,
         }),
       )
