@@ -1,4 +1,5 @@
-// Types for sente-client.js (Orleans.Sente browser client, JSON packer).
+// Types for sente-client.js (Orleans.Sente browser client: the JSON packer, and the value model and
+// packer interface of the Transit and MessagePack packers in ./transit.js and ./msgpack.js).
 
 /** The uid a server gives to clients without a user-id (Sente's `:sente/nil-uid`). */
 export declare const NIL_UID: ":sente/nil-uid";
@@ -98,8 +99,79 @@ export interface WebSocketLike {
   onmessage: ((ev: { data: unknown }) => void) | null;
   onerror: ((ev?: unknown) => void) | null;
   onclose: ((ev?: { code?: number; reason?: string }) => void) | null;
-  send(data: string): void;
+  send(data: string | Uint8Array): void;
   close(code?: number, reason?: string): void;
+  /** Set to "arraybuffer" by the client, so that binary frames arrive as ArrayBuffers. */
+  binaryType?: string;
+}
+
+/**
+ * How a client packs and unpacks frames. `name` is sent as the `packer` parameter; a `binary`
+ * packer's frames are binary WebSocket messages and `application/octet-stream` Ajax bodies.
+ * `unpack` throws on a frame it cannot read.
+ */
+export interface Packer {
+  readonly name: string;
+  readonly binary: boolean;
+  pack(value: unknown): string | Uint8Array;
+  unpack(data: string | Uint8Array): unknown;
+}
+
+/** The JSON packer, the default: keywords as ":ns/name" strings. */
+export declare const jsonPacker: Packer;
+
+/**
+ * An EDN keyword, as the Transit and MessagePack packers read it. Interned, so `===` compares
+ * keywords: `keyword("my/k") === keyword(":my/k")`. `String(k)` and `JSON.stringify(k)` give ":ns/name".
+ */
+export declare class Keyword {
+  private constructor(text: string);
+  /** The namespace, or null. */
+  readonly namespace: string | null;
+  /** The name after the namespace. */
+  readonly name: string;
+  /** "ns/name", without the colon. */
+  readonly text: string;
+  /** ":ns/name". */
+  toString(): string;
+  toJSON(): string;
+}
+
+/** The keyword `:ns/name`, given as "ns/name" or ":ns/name"; throws a TypeError for text EDN cannot print. */
+export declare function keyword(text: string): Keyword;
+
+/** An EDN symbol. Interned, so `===` compares symbols. */
+export declare class EdnSymbol {
+  private constructor(text: string);
+  readonly text: string;
+  toString(): string;
+  toJSON(): string;
+}
+
+/** The symbol with this text; throws a TypeError for text EDN cannot print as a symbol. */
+export declare function symbol(text: string): EdnSymbol;
+
+/** An EDN `#uuid`; `value` is its 36 lower-case characters. */
+export declare class Uuid {
+  /** Throws a TypeError for anything but a uuid's 36 characters. */
+  constructor(value: string);
+  readonly value: string;
+  equals(other: unknown): boolean;
+  toString(): string;
+  toJSON(): string;
+}
+
+/** A tagged value `#tag value` the reader does not know; written back as it came (Transit), or as its value (MessagePack). */
+export declare class TaggedValue {
+  constructor(tag: string, value: unknown);
+  readonly tag: string;
+  readonly value: unknown;
+  toJSON(): unknown;
+}
+
+/** A frame a packer cannot read, or a value it cannot write. */
+export declare class PackError extends Error {
+  constructor(message: string);
 }
 
 /** The subset of `document` the client uses: the CSRF meta tag and page visibility. */
@@ -121,6 +193,11 @@ export interface ClientOptions {
   protocol?: string;
   /** Default: a random UUID per client instance. */
   clientId?: string;
+  /**
+   * How frames are packed: "json" (default), or a packer object: `transitPacker` from
+   * "orleans-sente-client/transit", `msgpackPacker` from "orleans-sente-client/msgpack".
+   */
+  packer?: Packer | "json";
   /** Extra query parameters on the WebSocket URL and on polls (not on POSTs). */
   params?: Record<string, string> | (() => Record<string, string>);
   /** CSRF token; a function is read at every connect. Default: `<meta name="csrf-token">` content, if any. */
@@ -270,8 +347,9 @@ export declare function createClient<Events extends EventMap = AnyEvents>(option
 /** Wire form of an application event id ("my/req" -> ":my/req"); throws a TypeError if not namespaced. */
 export declare function toWireEventId(eventId: unknown): string;
 
-/** Packs `[[id, data], cb]`; `data === undefined` packs a 1-element event. */
+/** Packs `[[id, data], cb]` (the id a keyword); `data === undefined` packs a 1-element event. Default the JSON packer. */
 export declare function packEvent(wireEventId: string, data: unknown, cb: string | null): string;
+export declare function packEvent(wireEventId: string, data: unknown, cb: string | null, packer: Packer): string | Uint8Array;
 
 export type Frame =
   | { kind: "handshake"; uid: unknown; handshakeData: unknown }
@@ -285,8 +363,8 @@ export type Frame =
 /** Classifies a server envelope in Sente's order: handshake, ping, reply (non-null cb), batch. */
 export declare function classifyFrame(envelope: unknown): Frame;
 
-/** Parses and classifies one text frame. */
-export declare function readFrame(text: string): Frame;
+/** Unpacks and classifies one frame (default the JSON packer); an unreadable one is `{ kind: "invalid", reason }`. */
+export declare function readFrame(data: string | Uint8Array, packer?: Packer): Frame;
 
 /**
  * Exponential backoff with full jitter and a cap: 0 for attempt 0, else uniform in

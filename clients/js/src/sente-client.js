@@ -1,23 +1,28 @@
 // Orleans.Sente browser client: Sente's client model (WebSocket with Ajax long-poll
-// fallback, callbacks, keep-alive, reconnect) over the JSON packer. No dependencies.
-// Wire format and frame classification live in protocol.js.
+// fallback, callbacks, keep-alive, reconnect) over the JSON packer, or Transit or MessagePack
+// (their packers are in transit.js and msgpack.js, loaded only by the applications that use them).
+// No dependencies. Wire format and frame classification live in protocol.js.
 
 import {
   AJAX_CB_MARKER,
   Chsk,
   NIL_UID,
   PONG,
-  PONG_FRAME,
   backoffDelayMs,
   classifyFrame,
   fromWireEventId,
+  jsonPacker,
   packEvent,
   readAjaxReply,
   readFrame,
   toWireEventId,
+  wireName,
 } from "./protocol.js";
 
-export { NIL_UID, backoffDelayMs, classifyFrame, packEvent, readFrame, toWireEventId } from "./protocol.js";
+export { NIL_UID, backoffDelayMs, classifyFrame, jsonPacker, packEvent, readFrame, toWireEventId } from "./protocol.js";
+export { EdnSymbol, Keyword, PackError, TaggedValue, Uuid, keyword, symbol } from "./values.js";
+
+/** @typedef {import("./protocol.js").Packer} Packer */
 
 /**
  * Why a request got no reply.
@@ -69,8 +74,9 @@ export class SenteError extends Error {
  * @property {((ev: { data: unknown }) => void) | null} onmessage
  * @property {((ev?: unknown) => void) | null} onerror
  * @property {((ev?: { code?: number, reason?: string }) => void) | null} onclose
- * @property {(data: string) => void} send
+ * @property {(data: string | Uint8Array) => void} send
  * @property {(code?: number, reason?: string) => void} close
+ * @property {string} [binaryType] set to "arraybuffer", so that binary frames arrive as ArrayBuffers
  */
 
 /**
@@ -89,6 +95,8 @@ export class SenteError extends Error {
  * @property {string} [host] host[:port]. Default `location.host`; required outside a browser.
  * @property {string} [protocol] "http:" or "https:" (WebSocket uses ws:/wss: to match). Default `location.protocol`, else "https:".
  * @property {string} [clientId] Default `crypto.randomUUID()`.
+ * @property {Packer | "json"} [packer] how frames are packed: "json" (default), or a packer object such as
+ *   `transitPacker` (from "./transit.js") or `msgpackPacker` (from "./msgpack.js").
  * @property {Record<string, string> | (() => Record<string, string>)} [params] extra query parameters on connect and polls.
  * @property {string | null | (() => string | null)} [csrfToken] Default: the `<meta name="csrf-token">` content, if any.
  * @property {() => string | null | undefined | Promise<string | null | undefined>} [accessTokenFactory] the access token,
@@ -182,6 +190,10 @@ export class SenteClient {
   #random;
   /** @type {DocumentLike | null} */
   #document;
+  /** @type {Packer} */
+  #packer;
+  /** The answer to a server ping, packed once. @type {string | Uint8Array} */
+  #pongFrame;
 
   /** @type {ClientState} */
   #state;
@@ -233,6 +245,8 @@ export class SenteClient {
         throw new TypeError(`${key} must be a non-negative number, got ${v}`);
       }
     }
+    this.#packer = checkPacker(o.packer ?? "json");
+    this.#pongFrame = packEvent(Chsk.WsPong, undefined, null, this.#packer);
     const location = /** @type {any} */ (globalThis).location;
     this.#host = o.host ?? location?.host;
     if (!this.#host) {
@@ -542,7 +556,12 @@ export class SenteClient {
   /** @param {unknown[]} events */
   #deliverBatch(events) {
     for (const ev of events) {
-      if (Array.isArray(ev) && ev[0] === ":chsk/resume") {
+      const id0 = Array.isArray(ev) ? wireName(ev[0]) : undefined;
+      if (!Array.isArray(ev) || id0 === undefined) {
+        this.#reportError(new Error(`Ignored a pushed event that is not [id data]: ${safeJson(ev)}`));
+        continue;
+      }
+      if (id0 === ":chsk/resume") {
         // Not an event: what the server numbered the last push of this frame, so that a reconnect
         // (to any front end) gets again exactly what this client missed.
         if (typeof ev[1] === "string") {
@@ -550,11 +569,7 @@ export class SenteClient {
         }
         continue;
       }
-      if (!Array.isArray(ev) || typeof ev[0] !== "string") {
-        this.#reportError(new Error(`Ignored a pushed event that is not [id data]: ${JSON.stringify(ev)}`));
-        continue;
-      }
-      const id = fromWireEventId(ev[0]);
+      const id = fromWireEventId(id0);
       const event = Object.freeze({ id, data: ev.length > 1 ? ev[1] : null });
       this.#emit("event", event);
       this.#emit("id:" + id, event);
@@ -568,7 +583,7 @@ export class SenteClient {
     const proto = this.#httpProtocol === "http:" ? "ws:" : "wss:";
     const query = this.#query({
       "client-id": this.clientId,
-      packer: "json",
+      packer: this.#packer.name,
       resume: this.#resumeMark,
       "csrf-token": this.#csrf(),
       // Browsers cannot set headers on a WebSocket upgrade: the token travels in the query, as SignalR's does.
@@ -624,6 +639,8 @@ export class SenteClient {
     }
     this.#ws = ws;
     this.#wsErrored = false;
+    // Binary frames (MessagePack) as ArrayBuffers rather than Blobs, to read them at once.
+    ws.binaryType = "arraybuffer";
     this.#lastReceived = this.#clock.now();
     ws.onmessage = (ev) => {
       if (gen === this.#gen) {
@@ -659,17 +676,18 @@ export class SenteClient {
   /** @param {unknown} data */
   #onWsMessage(data) {
     this.#lastReceived = this.#clock.now();
-    if (typeof data !== "string") {
-      this.#reportError(new Error("Ignored a binary frame: the JSON packer speaks text"));
+    const bytes = typeof data === "string" ? data : asBytes(data);
+    if (bytes === null) {
+      this.#reportError(new Error(`Ignored a frame of type ${Object.prototype.toString.call(data)}: expected text or an ArrayBuffer`));
       return;
     }
-    const frame = readFrame(data);
+    const frame = readFrame(bytes, this.#packer);
     switch (frame.kind) {
       case "handshake":
         this.#onHandshake(frame.uid, frame.handshakeData);
         break;
       case "ping":
-        this.#wsSend(PONG_FRAME);
+        this.#wsSend(this.#pongFrame);
         break;
       case "reply": {
         const p = this.#pending.get(String(frame.cb));
@@ -683,11 +701,11 @@ export class SenteClient {
         this.#deliverBatch(frame.events);
         break;
       default:
-        this.#reportError(new Error(`Ignored a frame (${frame.kind === "invalid" ? frame.reason : frame.kind}): ${data.slice(0, 200)}`));
+        this.#reportError(new Error(`Ignored a frame (${frame.kind === "invalid" ? frame.reason : frame.kind}): ${preview(bytes)}`));
     }
   }
 
-  /** @param {string} text @returns {unknown} an error, or null when sent */
+  /** @param {string | Uint8Array} text @returns {unknown} an error, or null when sent */
   #wsSend(text) {
     const ws = this.#ws;
     if (!ws || ws.readyState !== WS_OPEN) {
@@ -742,7 +760,7 @@ export class SenteClient {
 
   #pollUrl() {
     /** @type {Record<string, string>} */
-    const extra = { udt: String(this.#clock.now()), "client-id": this.clientId, packer: "json", resume: this.#resumeMark };
+    const extra = { udt: String(this.#clock.now()), "client-id": this.clientId, packer: this.#packer.name, resume: this.#resumeMark };
     if (!this.#state.open) {
       extra["handshake?"] = "1";
     }
@@ -806,6 +824,7 @@ export class SenteClient {
         timedOut = true;
         controller.abort();
       }, this.#opts.ajaxPollTimeoutMs);
+      /** @type {string | Uint8Array} */
       let text;
       try {
         const headers = this.#ajaxHeaders();
@@ -819,7 +838,7 @@ export class SenteClient {
         if (!res.ok) {
           throw new Error(`Poll failed: HTTP ${res.status}`);
         }
-        text = await res.text();
+        text = this.#packer.binary ? new Uint8Array(await res.arrayBuffer()) : await res.text();
       } catch (e) {
         if (gen !== this.#gen) {
           return;
@@ -837,7 +856,7 @@ export class SenteClient {
       if (gen !== this.#gen) {
         return;
       }
-      const frame = readFrame(text);
+      const frame = readFrame(text, this.#packer);
       switch (frame.kind) {
         case "handshake":
           this.#onHandshake(frame.uid, frame.handshakeData);
@@ -848,14 +867,15 @@ export class SenteClient {
           this.#deliverBatch(frame.events);
           break;
         default:
-          this.#reportError(new Error(`Ignored a poll response (${frame.kind === "invalid" ? frame.reason : frame.kind}): ${text.slice(0, 200)}`));
+          this.#reportError(new Error(`Ignored a poll response (${frame.kind === "invalid" ? frame.reason : frame.kind}): ${preview(text)}`));
       }
     }
   }
 
   /**
-   * One POST; its response body is the reply envelope.
-   * @param {string} ppstr
+   * One POST; its response body is the reply envelope. A text packer posts a form (`ppstr`); a
+   * binary one posts the frame itself, with `udt`, `client-id` and `binary?=true` in the query.
+   * @param {string | Uint8Array} ppstr
    * @param {number | null} timeoutMs
    * @param {((result: Result) => void) | null} cb
    */
@@ -888,15 +908,21 @@ export class SenteClient {
     if (cb && timeoutMs !== null && Number.isFinite(timeoutMs)) {
       timer = this.#clock.setTimeout(() => finish({ ok: false, reason: Outcome.Timeout }), timeoutMs);
     }
-    const body = new URLSearchParams({ udt: String(this.#clock.now()), "client-id": this.clientId, packer: "json", ppstr });
+    const packer = this.#packer;
+    const udt = String(this.#clock.now());
+    const url = typeof ppstr === "string"
+      ? `${this.#httpBase()}?${new URLSearchParams({ packer: packer.name })}`
+      : `${this.#httpBase()}?${new URLSearchParams({ packer: packer.name, udt, "client-id": this.clientId, "binary?": "true" })}`;
+    const body = typeof ppstr === "string" ? new URLSearchParams({ udt, "client-id": this.clientId, packer: packer.name, ppstr }).toString() : ppstr;
+    const contentType = typeof ppstr === "string" ? "application/x-www-form-urlencoded" : "application/octet-stream";
     Promise.resolve()
       .then(() => this.#ajaxHeaders())
       .then((headers) =>
-        this.#fetch(`${this.#httpBase()}?packer=json`, {
+        this.#fetch(url, {
           method: "POST",
-          headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" },
+          headers: { ...headers, "Content-Type": contentType },
           credentials: "same-origin",
-          body: body.toString(),
+          body: /** @type {BodyInit} */ (body),
           signal: controller.signal,
         }),
       )
@@ -904,7 +930,7 @@ export class SenteClient {
         if (!res.ok) {
           throw new Error(`Send failed: HTTP ${res.status}`);
         }
-        const frame = readAjaxReply(await res.text());
+        const frame = readAjaxReply(packer.binary ? new Uint8Array(await res.arrayBuffer()) : await res.text(), packer);
         if (frame.kind === "timeout") {
           finish({ ok: false, reason: Outcome.Timeout });
         } else if (frame.kind === "dummy") {
@@ -974,11 +1000,11 @@ export class SenteClient {
       return false;
     }
     if (this.#mode === "ajax") {
-      this.#ajaxPost(packEvent(wireId, data, cb ? AJAX_CB_MARKER : null), timeoutMs, cb);
+      this.#ajaxPost(packEvent(wireId, data, cb ? AJAX_CB_MARKER : null, this.#packer), timeoutMs, cb);
       return true;
     }
     if (!cb) {
-      const error = this.#wsSend(packEvent(wireId, data, null));
+      const error = this.#wsSend(packEvent(wireId, data, null, this.#packer));
       if (error) {
         this.#reportError(error);
       }
@@ -1004,7 +1030,18 @@ export class SenteClient {
         }
       }, timeoutMs);
     }
-    const error = this.#wsSend(packEvent(wireId, data, cbId));
+    /** @type {string | Uint8Array} */
+    let frame;
+    try {
+      frame = packEvent(wireId, data, cbId, this.#packer);
+    } catch (e) {
+      this.#pending.delete(cbId);
+      if (timer !== null) {
+        this.#clock.clearTimeout(timer);
+      }
+      throw e;
+    }
+    const error = this.#wsSend(frame);
     if (error) {
       finish({ ok: false, reason: Outcome.Error, error });
       return false;
@@ -1053,6 +1090,54 @@ export class SenteClient {
     }
     const meta = this.#document?.querySelector?.('meta[name="csrf-token"]');
     return meta?.getAttribute("content") ?? null;
+  }
+}
+
+/**
+ * The packer option: "json" or a packer object. The Transit and MessagePack packers are objects
+ * exported by their own modules, so that a JSON client never loads them.
+ * @param {unknown} p
+ * @returns {Packer}
+ */
+function checkPacker(p) {
+  if (p === "json") {
+    return jsonPacker;
+  }
+  if (typeof p === "string") {
+    throw new TypeError(`packer ${JSON.stringify(p)}: pass the packer object, e.g. import { transitPacker } from "orleans-sente-client/transit" (or "/sente/transit.js"), { msgpackPacker } from ".../msgpack"`);
+  }
+  const q = /** @type {any} */ (p);
+  if (q === null || typeof q !== "object" || typeof q.name !== "string" || !/^[a-z0-9-]+$/.test(q.name) || typeof q.pack !== "function" || typeof q.unpack !== "function" || typeof q.binary !== "boolean") {
+    throw new TypeError("packer must be \"json\" or an object { name, binary, pack, unpack }");
+  }
+  return q;
+}
+
+/** A received binary frame as bytes; null for a type the client cannot read. @param {unknown} data */
+function asBytes(data) {
+  if (data instanceof ArrayBuffer) {
+    return new Uint8Array(data);
+  }
+  if (ArrayBuffer.isView(data)) {
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  }
+  return null;
+}
+
+/** The start of a frame for an error message: text as it is, bytes in hex. @param {string | Uint8Array} data */
+function preview(data) {
+  if (typeof data === "string") {
+    return data.slice(0, 200);
+  }
+  return [...data.subarray(0, 100)].map((b) => b.toString(16).padStart(2, "0")).join("") + (data.length > 100 ? "…" : "");
+}
+
+/** @param {unknown} v */
+function safeJson(v) {
+  try {
+    return String(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? String(x) : x))).slice(0, 200);
+  } catch {
+    return Object.prototype.toString.call(v);
   }
 }
 

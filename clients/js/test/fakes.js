@@ -59,8 +59,10 @@ export class FakeWebSocket {
   onmessage = null;
   onerror = null;
   onclose = null;
-  /** @type {string[]} */
+  /** @type {(string | Uint8Array)[]} */
   sent = [];
+  /** What the client asked binary frames to arrive as. */
+  binaryType = "blob";
   /** @type {{ code?: number, reason?: string } | null} */
   closedByClient = null;
 
@@ -86,7 +88,12 @@ export class FakeWebSocket {
     this.onopen?.();
   }
 
+  /** A text frame; bytes (a Uint8Array) arrive as a binary frame, an ArrayBuffer as the browser gives it. */
   receive(text) {
+    if (text instanceof Uint8Array) {
+      this.onmessage?.({ data: text.buffer.slice(text.byteOffset, text.byteOffset + text.byteLength) });
+      return;
+    }
     this.onmessage?.({ data: typeof text === "string" ? text : JSON.stringify(text) });
   }
 
@@ -123,7 +130,17 @@ export class FakeFetch {
         url,
         init,
         aborted: false,
-        respond: (status, body) => resolve({ ok: status >= 200 && status < 300, status, text: async () => body }),
+        // A string body is text; a Uint8Array body is bytes (an octet-stream answer).
+        respond: (status, body) =>
+          resolve({
+            ok: status >= 200 && status < 300,
+            status,
+            text: async () => (typeof body === "string" ? body : new TextDecoder().decode(body)),
+            arrayBuffer: async () => {
+              const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
+              return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+            },
+          }),
         reject,
       };
       init.signal?.addEventListener("abort", () => {
