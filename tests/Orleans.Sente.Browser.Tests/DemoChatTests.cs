@@ -145,6 +145,41 @@ public sealed class DemoChatTests(DemoFixture fixture, ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData("transit")]
+    [InlineData("msgpack")]
+    public async Task The_browser_client_speaks_the_packer_it_is_given_with_the_server(string packer)
+    {
+        var user = packer + "-" + Guid.NewGuid().ToString("N")[..8];
+        await using var browser = await fixture.Browser.NewContextAsync();
+        var tab = await OpenAsync(browser, fixture.BaseUri.ToString(), packer);
+        await LogInAsync(tab, user, "WebSocket");
+
+        // A second client in the signed-in page, built with the packer's module as served.
+        await tab.EvaluateAsync("""
+            async (packer) => {
+              const { createClient } = await import("/sente/sente-client.js");
+              const codec = await import(`/sente/${packer}.js`);
+              const chsk = createClient({ packer: codec[`${packer}Packer`] });
+              window.packed = new Promise(resolve => chsk.on("test/packed", ev => resolve(ev.data)));
+              await new Promise((resolve, reject) => {
+                chsk.on("handshake", resolve);
+                chsk.on("state", (_, state) => { if (state.lastClose) reject(new Error(state.lastClose.reason)); });
+              });
+            }
+            """, packer);
+        await fixture.Silo.Grains.GetUserGrain(user).PushAsync(
+            SenteEvent.Create("test/packed", EdnMap.Of(("text", "h\u00e9 \u2603"), ("n", 42), ("tags", EdnSet.Create([new EdnKeyword(null, "a")])))), PushOptions.Flushed);
+
+        var seen = await tab.EvaluateAsync<string>("""
+            async () => {
+              const data = await window.packed;
+              return `${data.text}|${data.n}|${[...data.tags].map(String).join(",")}`;
+            }
+            """).WaitAsync(TimeSpan.FromMilliseconds(WaitMs));
+        Assert.Equal("h\u00e9 \u2603|42|:a", seen);
+    }
+
     private async Task<IPage> OpenAsync(IBrowserContext context, string url, string name)
     {
         var page = await context.NewPageAsync();

@@ -34,6 +34,8 @@ public sealed class ClientScriptTests : IAsyncLifetime
     [Theory]
     [InlineData("sente-client.js", "export function createClient")]
     [InlineData("protocol.js", "export function packEvent")]
+    [InlineData("transit.js", "export const transitPacker")]
+    [InlineData("msgpack.js", "export const msgpackPacker")]
     public async Task Client_modules_are_served_as_JavaScript(string file, string expected)
     {
         using var response = await _http.GetAsync("/sente/" + file);
