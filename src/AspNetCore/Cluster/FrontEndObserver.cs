@@ -43,6 +43,7 @@ internal sealed partial class FrontEndObserver(
                 try
                 {
                     using var send = SenteFrontEndActivities.StartSend(connection);
+                    packed.Prepare(connection.PackerIndex, connection.Packer, logger);
                     if (connection.Deliver(packed, delivery.Flush, delivery.Epoch, sequences.IsDefaultOrEmpty ? 0 : sequences[i], pushIds.IsDefaultOrEmpty ? 0 : pushIds[i], out var reason) is > 0 and var dropped)
                     {
                         metrics.Dropped(reason!, dropped);
@@ -81,6 +82,7 @@ internal sealed partial class FrontEndObserver(
             try
             {
                 using var send = SenteFrontEndActivities.StartSend(connection);
+                packed.Prepare(connection.PackerIndex, connection.Packer, logger);
                 connection.Enqueue(packed, flush);
             }
             catch (Exception e)

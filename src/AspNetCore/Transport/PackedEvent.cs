@@ -26,6 +26,25 @@ internal sealed partial class PackedEvent(SenteEvent @event)
     /// <summary>The event vector <c>[id data]</c> in this packer's bytes, or null when the packer cannot write it.</summary>
     public byte[]? EventBytes(int packerIndex, ISentePacker packer, SenteMetrics metrics, ILogger logger)
     {
+        var bytes = Pack(packerIndex, packer, logger);
+        if (ReferenceEquals(bytes, Unpackable))
+        {
+            metrics.Dropped(UnpackableReason);
+            return null;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>
+    /// Packs the event for this packer now, on the caller's thread, if no one has yet: the front
+    /// end calls this as a push arrives, so the one batch loop that later writes it only joins bytes
+    /// already made, whatever a push costs to pack. Drops are counted when the push is written.
+    /// </summary>
+    public void Prepare(int packerIndex, ISentePacker packer, ILogger logger) => Pack(packerIndex, packer, logger);
+
+    private byte[] Pack(int packerIndex, ISentePacker packer, ILogger logger)
+    {
         var bytes = Volatile.Read(ref _eventBytes[packerIndex]);
         if (bytes is null)
         {
@@ -53,12 +72,6 @@ internal sealed partial class PackedEvent(SenteEvent @event)
             }
 
             bytes = first ?? bytes;
-        }
-
-        if (ReferenceEquals(bytes, Unpackable))
-        {
-            metrics.Dropped(UnpackableReason);
-            return null;
         }
 
         return bytes;
