@@ -34,16 +34,24 @@ env_line() { printf "%s='%s'\n" "$1" "$2"; }
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
+# pid_alive PID: the process runs (an exited one its parent has not reaped yet, a zombie, does not).
+pid_alive() {
+  local state
+  state="$(ps -o stat= -p "$1" 2>/dev/null)" || return 1
+  [ -n "$state" ] && [ "${state:0:1}" != Z ]
+}
+
 # stop_pid NAME: SIGTERM the process in NAME.pid, wait for it (bounded), then SIGKILL.
 stop_pid() {
   local file="$run/$1.pid" pid deadline
   [ -f "$file" ] || return 0
   pid="$(cat "$file")"
-  if kill -0 "$pid" 2>/dev/null; then
+  if pid_alive "$pid"; then
     kill -TERM "$pid" 2>/dev/null || true
+    kill -CONT "$pid" 2>/dev/null || true
     deadline=$(( $(date +%s) + 20 ))
-    while kill -0 "$pid" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    while pid_alive "$pid" && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.1; done
+    pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
   fi
   rm -f "$file"
 }
@@ -83,7 +91,7 @@ set_env() {
 restart_one() {
   local name="${1:-}" i http
   [ -f "$run/cluster.env" ] || { echo "No detached cluster in $run." >&2; exit 1; }
-  if [ -f "$run/$name.pid" ] && kill -0 "$(cat "$run/$name.pid")" 2>/dev/null; then
+  if [ -f "$run/$name.pid" ] && pid_alive "$(cat "$run/$name.pid")"; then
     echo "$name is running (pid $(cat "$run/$name.pid")); kill it first." >&2
     exit 1
   fi

@@ -169,6 +169,8 @@ public sealed partial class CrashTests
             var detail = new StringBuilder();
             long lost = 0, duplicated = 0, reordered = 0, refused = 0, refusedDelivered = 0, acknowledgedTotal = 0;
             var silences = new List<TimeSpan>();
+            var resumedAfterFault = TimeSpan.Zero;
+            var resumedAfterRestore = TimeSpan.Zero;
             foreach (var stream in _streams.Values)
             {
                 var (acknowledged, refusedCalls) = stream.Snapshot();
@@ -197,6 +199,10 @@ public sealed partial class CrashTests
 
                     var clientRefusedDelivered = distinct.Count(refusedSet.Contains);
                     var silence = LongestSilence(received.Select(r => r.At));
+                    var afterFault = FirstAfter(received, MarksAtFault[stream.User], _faultAt);
+                    var afterRestore = FirstAfter(received, MarksAtRestore[stream.User], _restoredAt);
+                    resumedAfterFault = TimeSpan.FromTicks(Math.Max(resumedAfterFault.Ticks, afterFault.Ticks));
+                    resumedAfterRestore = TimeSpan.FromTicks(Math.Max(resumedAfterRestore.Ticks, afterRestore.Ticks));
                     silences.Add(silence);
                     lost += clientLost;
                     duplicated += clientDuplicated;
@@ -204,7 +210,8 @@ public sealed partial class CrashTests
                     refusedDelivered += clientRefusedDelivered;
                     detail.Append(CultureInfo.InvariantCulture,
                         $"  {client.Name}: received {numbers.Count}, lost {clientLost}, duplicated {clientDuplicated}, reordered {clientReordered}, " +
-                        $"refused but delivered {clientRefusedDelivered}, closes {client.Receiver.Closes}, longest silence {silence.TotalSeconds:F1} s");
+                        $"refused but delivered {clientRefusedDelivered}, closes {client.Receiver.Closes}, longest silence {silence.TotalSeconds:F1} s, " +
+                        $"first push sent after the fault {afterFault.TotalSeconds:F1} s after it");
                     if (clientLost > 0)
                     {
                         detail.Append(CultureInfo.InvariantCulture, $"; lost: {string.Join(",", acknowledged.Where(n => !distinct.Contains(n)).Take(40))}");
@@ -216,14 +223,21 @@ public sealed partial class CrashTests
 
             var summary = string.Create(CultureInfo.InvariantCulture,
                 $"{scenario}: {acknowledgedTotal} pushes acknowledged ({acknowledgedTotal * 2} deliveries due), {refused} refused ({refusedDelivered} deliveries of them all the same); " +
-                $"lost {lost}, duplicated {duplicated}, reordered {reordered}; every client had a push sent after the fault {_resumedAfterFault.TotalSeconds:F1} s after it " +
-                $"and one sent after the restore {_resumedAfterRestore.TotalSeconds:F1} s after that; longest silence of a client {silences.Max().TotalSeconds:F1} s " +
+                $"lost {lost}, duplicated {duplicated}, reordered {reordered}; every client had a push sent after the fault {resumedAfterFault.TotalSeconds:F1} s after it " +
+                $"and one sent after the restore {resumedAfterRestore.TotalSeconds:F1} s after that; longest silence of a client {silences.Max().TotalSeconds:F1} s " +
                 $"(median {silences.Order().ElementAt(silences.Count / 2).TotalSeconds:F1} s)");
             var row = string.Create(CultureInfo.InvariantCulture,
                 $"| {scenario} | {acknowledgedTotal:N0} | {lost} / {duplicated} / {reordered} | {refused:N0} ({refusedDelivered} delivered) | " +
-                $"{_resumedAfterFault.TotalSeconds:F1} s | {_resumedAfterRestore.TotalSeconds:F1} s | {silences.Max().TotalSeconds:F1} s |");
+                $"{resumedAfterFault.TotalSeconds:F1} s | {resumedAfterRestore.TotalSeconds:F1} s | {silences.Max().TotalSeconds:F1} s |");
             return new Figures(acknowledgedTotal, refused, refusedDelivered, lost, duplicated, reordered, row, summary + "\n" + detail);
         }
+
+        /// <summary>
+        /// How long after <paramref name="since"/> the client received its first push numbered above
+        /// <paramref name="mark"/> (the last number its user had been sent then): deliveries resumed.
+        /// </summary>
+        private static TimeSpan FirstAfter((long N, TimeSpan At)[] received, long mark, TimeSpan since) =>
+            received.Where(r => r.N > mark).Select(r => r.At - since).DefaultIfEmpty(TimeSpan.MaxValue).Min();
 
         /// <summary>The longest time from the fault, or from one delivery, to the next delivery, until the stream stopped.</summary>
         private TimeSpan LongestSilence(IEnumerable<TimeSpan> receivedAt)

@@ -255,8 +255,6 @@ public sealed partial class CrashTests(CrashClusterFixture fixture, ITestOutputH
         private Task _producers = Task.CompletedTask;
         private TimeSpan _faultAt;
         private TimeSpan _restoredAt;
-        private TimeSpan _resumedAfterFault;
-        private TimeSpan _resumedAfterRestore;
 
         public string[] Users { get; } = Enumerable.Range(1, CrashTests.Users)
             .Select(i => $"crash{i}-{Guid.NewGuid():N}"[..16]).ToArray();
@@ -400,16 +398,6 @@ public sealed partial class CrashTests(CrashClusterFixture fixture, ITestOutputH
             {
                 throw new TimeoutException($"{scenario}: deliveries did not resume {what} within {ResumeBound.TotalSeconds} s; "
                     + $"waiting: {string.Join(", ", Clients.Where((_, i) => !waits[i].IsCompleted).Select(c => c.Name))}\n{string.Join("\n", _notes)}");
-            }
-
-            var now = _clock.Elapsed;
-            if (ReferenceEquals(marks, MarksAtFault))
-            {
-                _resumedAfterFault = now - _faultAt;
-            }
-            else if (ReferenceEquals(marks, MarksAtRestore))
-            {
-                _resumedAfterRestore = now - _restoredAt;
             }
 
             Note($"deliveries resumed {what} for every client");
