@@ -78,22 +78,92 @@ internal sealed class LocalCluster : IAsyncDisposable
     /// <summary>Sends SIGTERM to one of the cluster's processes ("silo-1", "front-end-2", ...) and waits until it has exited.</summary>
     public async Task TerminateAsync(string name)
     {
-        var pid = (await File.ReadAllTextAsync(Path.Combine(_run, name + ".pid"))).Trim();
-        using (var kill = Process.Start("kill", ["-TERM", pid]))
+        var pid = await PidAsync(name);
+        await SignalAsync(pid, "TERM");
+        await WaitForExitAsync(name, pid);
+    }
+
+    /// <summary>Sends SIGKILL to one of the cluster's processes and waits until it has exited: no goodbye, sockets cut by the kernel.</summary>
+    public async Task KillAsync(string name)
+    {
+        var pid = await PidAsync(name);
+        await SignalAsync(pid, "KILL");
+        await WaitForExitAsync(name, pid);
+    }
+
+    /// <summary>Sends SIGSTOP to one of the cluster's processes ("azurite" included): it keeps its sockets and answers nothing.</summary>
+    public async Task PauseAsync(string name) => await SignalAsync(await PidAsync(name), "STOP");
+
+    /// <summary>Sends SIGCONT to a process <see cref="PauseAsync"/> stopped.</summary>
+    public async Task ResumeAsync(string name) => await SignalAsync(await PidAsync(name), "CONT");
+
+    /// <summary>Whether the process of <paramref name="name"/> (per its pid file) is alive.</summary>
+    public async Task<bool> IsRunningAsync(string name)
+    {
+        if (!File.Exists(Path.Combine(_run, name + ".pid")))
         {
-            await kill.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            return false;
         }
 
-        // Not our child, so no exit event: watch /proc, within a bound.
+        var pid = await PidAsync(name);
+        return Directory.Exists($"/proc/{pid}") && !IsZombie(pid);
+    }
+
+    /// <summary>
+    /// <c>scripts/cluster.sh restart-one NAME</c>: a new process for a silo or front end whose process
+    /// is gone, on new free ports, returned once it is ready (for a front end, nginx is reloaded
+    /// with it); <see cref="Env"/> is read again.
+    /// </summary>
+    public async Task RestartOneAsync(string name)
+    {
+        var (code, output) = await ScriptAsync(_run, "restart-one", name);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"scripts/cluster.sh restart-one {name} failed ({code}):\n{output}\n{Logs(_run)}");
+        }
+
+        Env = ReadEnv(Path.Combine(_run, "cluster.env"));
+    }
+
+    private async Task<string> PidAsync(string name) => (await File.ReadAllTextAsync(Path.Combine(_run, name + ".pid"))).Trim();
+
+    /// <summary><c>kill -SIGNAL pid</c>, which must succeed.</summary>
+    private static async Task SignalAsync(string pid, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", pid]);
+        await kill.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {pid} failed ({kill.ExitCode}).");
+        }
+    }
+
+    /// <summary>Not our child, so no exit event: watches /proc, within a bound.</summary>
+    private static async Task WaitForExitAsync(string name, string pid)
+    {
         var deadline = DateTime.UtcNow + Timeouts.Start;
-        while (Directory.Exists($"/proc/{pid}"))
+        while (Directory.Exists($"/proc/{pid}") && !IsZombie(pid))
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"{name} (pid {pid}) did not exit after SIGTERM.");
+                throw new TimeoutException($"{name} (pid {pid}) did not exit.");
             }
 
-            await Task.Delay(50);
+            await Task.Delay(Timeouts.Poll);
+        }
+    }
+
+    /// <summary>An exited process its parent has not reaped yet (state Z in /proc/PID/stat).</summary>
+    private static bool IsZombie(string pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 
