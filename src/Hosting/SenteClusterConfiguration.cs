@@ -68,7 +68,11 @@ public static class SenteClusterConfiguration
     {
         switch (options.Mode)
         {
-            case SenteClusterMode.Embedded or SenteClusterMode.Localhost:
+            case SenteClusterMode.Embedded:
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort).AddEmbeddedGrainStorage(options.DataDirectory);
+                break;
+
+            case SenteClusterMode.Localhost:
                 silo.UseLocalhostClustering(
                         options.SiloPort,
                         options.GatewayPort,

@@ -9,8 +9,9 @@ namespace Orleans.Sente.Hosting;
 /// How the front end reaches the cluster, from configuration section <c>Sente:Cluster</c>
 /// (validated at start; every problem is reported at once):
 /// <list type="bullet">
-/// <item><c>Mode=Embedded</c> (default): co-hosts one silo with localhost clustering and in-memory
-/// storage, so <c>dotnet run</c> needs nothing else. <c>SiloPort</c> (11111) and <c>GatewayPort</c> (30000).</item>
+/// <item><c>Mode=Embedded</c> (default): co-hosts one silo with localhost clustering and grain state
+/// in a local folder (<c>DataDirectory</c>, named in the log at start), so <c>dotnet run</c> needs nothing
+/// else and logins outlive a restart. <c>SiloPort</c> (11111) and <c>GatewayPort</c> (30000).</item>
 /// <item><c>Mode=Client</c>: a pure Orleans client of an external cluster, through localhost
 /// gateways <c>GatewayPorts</c> (e.g. "30000,30001").</item>
 /// <item><c>Mode=AzureStorage</c>: a pure Orleans client of a cluster whose membership is in Azure

@@ -5,7 +5,7 @@ namespace Orleans.Sente.Hosting;
 /// <summary>How a process finds the cluster and where grain state is kept.</summary>
 public enum SenteClusterMode
 {
-    /// <summary>Front end only: co-hosts one silo (localhost clustering, in-memory storage).</summary>
+    /// <summary>Front end only: co-hosts one silo (localhost clustering, grain state in <see cref="SenteClusterOptions.DataDirectory"/>).</summary>
     Embedded,
 
     /// <summary>Silo only: localhost clustering and in-memory storage, joining <see cref="SenteClusterOptions.PrimarySiloPort"/> if set.</summary>
@@ -63,6 +63,16 @@ public sealed class SenteClusterOptions
 
     /// <summary>Client gateway port of a silo (standalone or embedded). Default 30000.</summary>
     public int GatewayPort { get; set; } = EndpointOptions.DEFAULT_GATEWAY_PORT;
+
+    /// <summary>
+    /// Embedded mode: the folder where the co-hosted silo keeps grain state (sessions, the
+    /// data-protection key ring, durable inboxes), so logins outlive a restart. Default: folder
+    /// <c>Orleans.Sente/{application name}</c> under the user's local application data
+    /// (<c>~/.local/share</c> on Linux, <c>%LOCALAPPDATA%</c> on Windows), beside where ASP.NET Core
+    /// keeps its own data-protection keys, and outside the source tree and the published app. A
+    /// relative path is taken from the content root. One process at a time per folder.
+    /// </summary>
+    public string? DataDirectory { get; set; }
 
     /// <summary>Localhost mode: the silo port of the primary silo to join; unset makes this silo the primary.</summary>
     public int? PrimarySiloPort { get; set; }

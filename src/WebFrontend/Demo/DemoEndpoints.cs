@@ -14,7 +14,9 @@ namespace Orleans.Sente.WebFrontend.Demo;
 /// (<c>POST /logout</c> likewise, with no uid; both refuse other sites); the page carries the CSRF token in
 /// <c>&lt;meta name="csrf-token"&gt;</c>; <c>[:demo/echo x]</c> replies <c>x</c>;
 /// <c>[:chat/send {:to uid :text s}]</c> pushes <c>[:chat/msg {:from sender :text s}]</c> to every
-/// client of <c>uid</c>. Beyond the contract: <c>[:chat/broadcast {:text s}]</c> reaches every
+/// client of <c>uid</c>. Beyond the contract: the push is durable, so a recipient with no client
+/// online finds it on their next connect, and the reply says so (<c>{:online false :inbox true}</c>
+/// rather than <c>true</c>); <c>[:chat/broadcast {:text s}]</c> reaches every
 /// connected client, <c>[:demo/online]</c> replies Sente's connected-uids, and presence changes
 /// are pushed to every page as <c>[:demo/presence {:uid u :online bool}]</c>.
 /// </summary>
@@ -31,6 +33,8 @@ public static class DemoEndpoints
     public static WebApplication MapSenteDemo(this WebApplication app)
     {
         app.MapGet("/", PageAsync);
+        app.MapGet("/favicon.svg", DemoFavicon.Serve);
+        app.MapGet("/favicon.ico", DemoFavicon.Serve);
         app.MapSenteClientScript();
         app.MapPost("/login", LoginAsync).DisableAntiforgery();
         app.MapPost("/logout", LogoutAsync).DisableAntiforgery();
@@ -66,18 +70,25 @@ public static class DemoEndpoints
 
     private static EdnValue Uid(string? userId) => userId is null ? Envelope.NilUid : new EdnString(userId);
 
-    private static Task SendChatAsync(SenteEventContext context)
+    /// <summary>
+    /// Sends a chat message as a durable push. Whether the recipient has a client online is asked
+    /// first, for the sender's notice only: the push is the same either way (delivered now, or kept
+    /// in the recipient's inbox until their next connect).
+    /// </summary>
+    private static async Task SendChatAsync(SenteEventContext context)
     {
         var to = context.Data["to"].AsString();
         if (to is null)
         {
             context.Reply(EdnMap.Of(("error", "chat/send needs {:to user-id :text s}")));
-            return Task.CompletedTask;
+            return;
         }
 
+        var recipient = context.Grains.GetUserGrain(to);
+        var online = !(await recipient.GetClientIdsAsync()).IsEmpty;
         var message = EdnMap.Of(("from", context.UserId), ("text", context.Data["text"]));
-        context.Reply(true);
-        return context.Grains.GetUserGrain(to).PushAsync(SenteEvent.Create("chat/msg", message));
+        await recipient.PushAsync(SenteEvent.Create("chat/msg", message), PushOptions.DurablePush);
+        context.Reply(online ? true : EdnMap.Of(("online", false), ("inbox", true)));
     }
 
     /// <summary>

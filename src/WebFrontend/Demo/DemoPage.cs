@@ -2,7 +2,12 @@ using System.Net;
 
 namespace Orleans.Sente.WebFrontend.Demo;
 
-/// <summary>The demo chat page: log in, see your ids and who is online, send to a user-id or to everyone, watch pushes arrive.</summary>
+/// <summary>
+/// The demo chat page: log in, see your ids and who is online, send to a user-id or to everyone,
+/// watch pushes arrive. The log shows each line with the time it was written: messages received,
+/// the messages this page sent (class <c>own</c>), and notices (class <c>notice</c>), such as a
+/// recipient with no client online.
+/// </summary>
 internal static class DemoPage
 {
     public static string Render(string csrfToken, string? userId) => Template
@@ -17,9 +22,13 @@ internal static class DemoPage
           <meta charset="utf-8">
           <meta name="csrf-token" content="{{CSRF}}">
           <title>Orleans.Sente demo chat</title>
+          <link rel="icon" href="/favicon.svg" type="image/svg+xml">
           <style>
             body { font: 15px system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; }
-            #log { border: 1px solid #ccc; min-height: 12rem; padding: .5rem; white-space: pre-wrap; font-family: monospace; }
+            #log { border: 1px solid #ccc; min-height: 12rem; max-height: 24rem; overflow-y: auto; padding: .5rem; white-space: pre-wrap; font-family: monospace; }
+            #log time { color: #777; }
+            #log .own { color: #1a5e20; }
+            #log .notice { color: #8a4b00; font-style: italic; }
             fieldset { margin-bottom: 1rem; }
           </style>
         </head>
@@ -54,7 +63,18 @@ internal static class DemoPage
             import { createClient, NIL_UID } from "/sente/sente-client.js";
 
             const $ = (id) => document.getElementById(id);
-            const log = (line) => { $("log").textContent += line + "\n"; };
+            // One line per entry, with the local time it was written (HH:MM:SS), always as text.
+            const log = (line, kind) => {
+              const now = new Date();
+              const time = document.createElement("time");
+              time.dateTime = now.toISOString();
+              time.textContent = [now.getHours(), now.getMinutes(), now.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
+              const row = document.createElement("div");
+              row.className = kind ? `line ${kind}` : "line";
+              row.append(time, " ", line);
+              $("log").append(row);
+              row.scrollIntoView({ block: "nearest" });
+            };
             // ?transport=ajax (or ws) forces a transport; the default tries WebSocket first.
             const type = new URLSearchParams(location.search).get("transport") ?? "auto";
             const client = createClient({ type });
@@ -136,9 +156,16 @@ internal static class DemoPage
               $("text").value = "";
               try {
                 const reply = await client.request("chat/send", { to, text }, { timeoutMs: 10000 });
-                if (reply !== true) log(`chat/send: ${show(reply)}`);
+                if (reply === true || field(reply, "online") === false) {
+                  log(`you \u2192 ${name(to)}: ${text}`, "own");
+                } else {
+                  log(`chat/send: ${show(reply)}`, "notice");
+                }
+                if (field(reply, "online") === false) {
+                  log(`${name(to)} has no client online: the message waits in their inbox and arrives when they connect`, "notice");
+                }
               } catch (error) {
-                log(`chat/send failed: ${show(error?.reason ?? String(error))}`);
+                log(`chat/send failed: ${show(error?.reason ?? String(error))}`, "notice");
               }
             };
           </script>
