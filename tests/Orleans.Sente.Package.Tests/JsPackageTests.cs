@@ -19,7 +19,10 @@ public sealed class JsPackageTests(PackageFeed feed)
             var manifest = JsonDocument.Parse(packed).RootElement[0];
             Assert.Equal(feed.Version, manifest.GetProperty("version").GetString());
             var files = manifest.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("path").GetString()).Order(StringComparer.Ordinal);
-            Assert.Equal(["README.md", "package.json", "src/protocol.js", "src/sente-client.d.ts", "src/sente-client.js"], files);
+            Assert.Equal(
+                ["README.md", "package.json", "src/msgpack.d.ts", "src/msgpack.js", "src/protocol.js", "src/sente-client.d.ts", "src/sente-client.js",
+                 "src/transit.d.ts", "src/transit.js", "src/values.js"],
+                files);
 
             var consumer = Path.Combine(scratch, "consumer");
             Directory.CreateDirectory(consumer);
@@ -29,10 +32,12 @@ public sealed class JsPackageTests(PackageFeed feed)
 
             var output = await Processes.RunAsync(consumer, Timeout, "node", "--input-type=module", "-e", """
                 import { createClient, SenteClient } from "orleans-sente-client";
-                const client = createClient({ host: "127.0.0.1:9", protocol: "http:", autoConnect: false });
-                console.log(typeof createClient, client instanceof SenteClient, client.state.open);
+                import { transitPacker } from "orleans-sente-client/transit";
+                import { msgpackPacker } from "orleans-sente-client/msgpack";
+                const client = createClient({ host: "127.0.0.1:9", protocol: "http:", autoConnect: false, packer: transitPacker });
+                console.log(typeof createClient, client instanceof SenteClient, client.state.open, transitPacker.name, msgpackPacker.name);
                 """);
-            Assert.Equal("function true false", output.Trim());
+            Assert.Equal("function true false transit msgpack", output.Trim());
             Assert.True(File.Exists(Path.Combine(consumer, "node_modules", "orleans-sente-client", "src", "sente-client.d.ts")));
         }
         finally
