@@ -22,6 +22,7 @@ internal sealed partial class SenteEndpoint(
     SenteMetrics metrics,
     SenteRequestChecks checks,
     AjaxEndpoint ajax,
+    GroupIndex groups,
     IHostApplicationLifetime lifetime,
     ILogger<SenteEndpoint> logger)
 {
@@ -147,6 +148,7 @@ internal sealed partial class SenteEndpoint(
         // knows the route: a client that has seen its handshake can already be pushed to.
         connection.SendValue(Envelope.HandshakeFrame(UidValue(userId), _options.HandshakeDataFn(request)));
         connections.Add(connection);
+        var joined = groups.JoinAsync(connection, frontEnd.Id, reference);
         metrics.Opened(SenteTransport.WebSocket);
         LogConnected(logger, connection.Id, request.ClientId, userId);
         try
@@ -154,6 +156,7 @@ internal sealed partial class SenteEndpoint(
             try
             {
                 await GrainRetry.RunAsync(() => user.AttachAsync(route, resume), context.RequestAborted);
+                await joined;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -168,6 +171,7 @@ internal sealed partial class SenteEndpoint(
         finally
         {
             connections.Remove(connection);
+            groups.Leave(connection);
             metrics.Closed(SenteTransport.WebSocket);
             frontEnd.Forget(connection);
         }
