@@ -66,8 +66,19 @@ internal interface IGroupFanOutGrain : IGrainWithStringKey
     /// A front end now holds connections of this group's members. Interleaves: a front end told of a
     /// new member while the group waits for that change subscribes without waiting for it.
     /// </summary>
+    /// <param name="frontEndId">The front end.</param>
+    /// <param name="frontEnd">Its observer.</param>
+    /// <param name="generation">Grows with each subscription of this front end to this group (see <see cref="UnsubscribeAsync"/>).</param>
     [AlwaysInterleave, Alias("Subscribe")]
-    Task SubscribeAsync(string frontEndId, IFrontEndObserver frontEnd);
+    Task SubscribeAsync(string frontEndId, IFrontEndObserver frontEnd, long generation);
+
+    /// <summary>
+    /// A group push found no member connection on a front end: it asks to be left out. Ignored when
+    /// the front end subscribed again since (a later <paramref name="generation"/>), whichever of the
+    /// two messages arrives first.
+    /// </summary>
+    [OneWay, Alias("Unsubscribe")]
+    Task UnsubscribeAsync(string frontEndId, long generation);
 
     /// <summary>A client member is gone for good (no call back to its user's groups).</summary>
     [OneWay, Alias("ForgetClient")]

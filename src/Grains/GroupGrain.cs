@@ -122,26 +122,23 @@ internal sealed partial class GroupGrain(
 
         await _rebuild;
         var flush = options?.Flush ?? false;
-        List<string>? gone = null;
+        var sent = 0;
         foreach (var (frontEndId, target) in _targets)
         {
-            if (directory.IsGone(frontEndId))
+            // A front end counted as gone is skipped without using a number, so that one whose lease
+            // only lapsed goes on without a gap when it renews.
+            if (!target.Active || directory.IsGone(frontEndId))
             {
-                (gone ??= []).Add(frontEndId);
                 continue;
             }
 
             // One-way: a dead front end never holds the group up; the sequence puts messages that
             // overtook each other back in order at the front end.
             target.FrontEnd.DeliverGroupAsync(new GroupDelivery(this.GetPrimaryKeyString(), @event, flush, _epoch, target.NextSequence++)).Ignore();
+            sent++;
         }
 
-        foreach (var frontEndId in gone ?? [])
-        {
-            _targets.Remove(frontEndId);
-        }
-
-        return new GroupPushResult(members, _targets.Count);
+        return new GroupPushResult(members, sent);
     }
 
     public Task<GroupMembers> GetMembersAsync() =>
@@ -149,20 +146,38 @@ internal sealed partial class GroupGrain(
             [.. state.State.Users.Order(StringComparer.Ordinal)],
             [.. state.State.Clients.OrderBy(c => c.UserId, StringComparer.Ordinal).ThenBy(c => c.ClientId, StringComparer.Ordinal)]));
 
-    public async Task SubscribeAsync(string frontEndId, IFrontEndObserver frontEnd)
+    public async Task SubscribeAsync(string frontEndId, IFrontEndObserver frontEnd, long generation)
     {
         await _rebuild;
 
-        // Kept with its count when already there: the front end's gate goes on from where it is.
-        if (!_targets.ContainsKey(frontEndId))
+        // A target keeps its count for the life of this activation, left out or not: the front
+        // end's gate goes on from where it is.
+        if (!_targets.TryGetValue(frontEndId, out var target))
         {
-            _targets[frontEndId] = new Target(frontEnd);
+            target = new Target(frontEnd);
+            _targets[frontEndId] = target;
         }
+
+        target.FrontEnd = frontEnd;
+        target.Active = true;
+        target.Generation = Math.Max(target.Generation, generation);
+    }
+
+    public Task UnsubscribeAsync(string frontEndId, long generation)
+    {
+        if (_targets.TryGetValue(frontEndId, out var target) && generation >= target.Generation)
+        {
+            target.Active = false;
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>
     /// A new activation of a group with members: the front ends holding their connections are
     /// asked, since a front end subscribes only when its first connection of the group opens.
+    /// A front end answering yes counts as subscribed with generation 0: any request of its to be
+    /// left out is newer.
     /// Pushes and subscriptions wait for it.
     /// </summary>
     private async Task RebuildAsync()
@@ -229,9 +244,15 @@ internal sealed partial class GroupGrain(
 
     private sealed class Target(IFrontEndObserver frontEnd)
     {
-        public IFrontEndObserver FrontEnd { get; } = frontEnd;
+        public IFrontEndObserver FrontEnd { get; set; } = frontEnd;
 
         public long NextSequence { get; set; } = 1;
+
+        /// <summary>False once the front end asked to be left out (it held no member connection).</summary>
+        public bool Active { get; set; } = true;
+
+        /// <summary>The front end's latest subscription seen; an older request to be left out is ignored.</summary>
+        public long Generation { get; set; }
     }
 
     [LoggerMessage(EventId = 1180, Level = LogLevel.Debug, Message = "Push to group {Group}, which has no members: nothing sent")]

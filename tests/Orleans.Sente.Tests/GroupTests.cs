@@ -107,6 +107,34 @@ public sealed class GroupTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_front_end_left_without_member_connections_is_left_out_and_taken_back_when_one_opens_there()
+    {
+        var (mia, name) = (Unique("mia"), Unique("room"));
+        var (m1, _) = await TestClient.ConnectAsync(cluster.FrontEnd1, mia);
+        var (m2, _) = await TestClient.ConnectAsync(cluster.FrontEnd2, mia);
+        await using var _m1 = m1;
+        var group = cluster.Silo1.Grains.GetGroupGrain(name);
+        await group.AddUserAsync(mia);
+        var pushed = 0;
+        Task<GroupPushResult> PushNextAsync() => group.PushAsync(SenteEvent.Create("test/room", ++pushed), PushOptions.Flushed);
+        Assert.Equal(2, (await PushNextAsync()).FrontEnds);
+        Assert.Equal("1", (await m2.ReceivePushesAsync(1))[0].Data);
+
+        // The tab on front end 2 closes: the next push that finds no member there has it left out.
+        await m2.DisposeAsync();
+        await Eventually.HoldsAsync(PushNextAsync, r => r.FrontEnds == 1, "front end 2 left out");
+
+        // A member connection opens there again: it subscribes anew, and the pushes go on in order.
+        var (m3, _) = await TestClient.ConnectAsync(cluster.FrontEnd2, mia);
+        await using var _m3 = m3;
+        Assert.Equal(2, (await PushNextAsync()).FrontEnds);
+        Assert.Equal(pushed.ToString(System.Globalization.CultureInfo.InvariantCulture), (await m3.ReceivePushesAsync(1))[0].Data);
+        Assert.Equal(
+            Enumerable.Range(1, pushed).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (await m1.ReceivePushesAsync(pushed)).Select(p => p.Data));
+    }
+
+    [Fact]
     public async Task A_push_to_an_unknown_or_emptied_group_is_a_no_op_that_says_so()
     {
         var unknown = await cluster.Silo1.Grains.GetGroupGrain(Unique("nobody")).PushAsync(SenteEvent.Create("test/x", 1));

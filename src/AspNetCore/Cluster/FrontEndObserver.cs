@@ -75,7 +75,7 @@ internal sealed partial class FrontEndObserver(
     {
         if (!Crashed)
         {
-            groups.Deliver(delivery);
+            groups.Deliver(delivery, frontEndId);
         }
 
         return Task.CompletedTask;

@@ -17,9 +17,11 @@ namespace Orleans.Sente.AspNetCore;
 /// <item>a connection ends: taken out of its groups; the user is forgotten with its last connection;</item>
 /// <item>a user's groups change: every connection of the user here is indexed again.</item>
 /// </list>
-/// A group whose member count here goes from 0 to 1 subscribes to the group grain (again: a grain
-/// that re-activated may not know this front end). Answers about versions keep the newest, so an
-/// answer that took longer than a change never undoes it.
+/// A group whose member count here goes from 0 to 1 subscribes to the group grain, in a new
+/// generation (again each time: a grain that re-activated may not know this front end); a group push
+/// that finds no member here asks to be left out, for that generation only, so a request overtaken
+/// by a newer subscription is ignored. Answers about versions keep the newest, so an answer that
+/// took longer than a change never undoes it.
 /// </remarks>
 internal sealed partial class GroupIndex(IGrainFactory grains, SenteMetrics metrics, ILogger<GroupIndex> logger)
 {
@@ -40,7 +42,7 @@ internal sealed partial class GroupIndex(IGrainFactory grains, SenteMetrics metr
 
         var key = SenteKeys.UserKey(connection.UserId);
         UserEntry entry;
-        List<GroupEntry>? subscribe = null;
+        List<(GroupEntry Group, long Generation)>? subscribe = null;
         var load = false;
         lock (_lock)
         {
@@ -105,7 +107,7 @@ internal sealed partial class GroupIndex(IGrainFactory grains, SenteMetrics metr
     public Task ChangedAsync(string? userId, UserGroups groups, string frontEndId, IFrontEndObserver reference)
     {
         var key = SenteKeys.UserKey(userId);
-        List<GroupEntry>? subscribe = null;
+        List<(GroupEntry Group, long Generation)>? subscribe = null;
         UserEntry? entry;
         lock (_lock)
         {
@@ -130,13 +132,21 @@ internal sealed partial class GroupIndex(IGrainFactory grains, SenteMetrics metr
         }
     }
 
-    /// <summary>Writes a group push, in the group's order, to the group's member connections here.</summary>
-    public void Deliver(GroupDelivery delivery)
+    /// <summary>
+    /// Writes a group push, in the group's order, to the group's member connections here. A push that
+    /// finds none asks the group to leave this front end out until a member connection opens here again.
+    /// </summary>
+    public void Deliver(GroupDelivery delivery, string frontEndId)
     {
         GroupEntry? group;
+        var leaveOut = 0L;
         lock (_lock)
         {
             _groups.TryGetValue(delivery.GroupKey, out group);
+            if (group is { Members.IsEmpty: true } && group.LeftOut != group.Generation)
+            {
+                group.LeftOut = leaveOut = group.Generation;
+            }
         }
 
         if (group is null)
@@ -146,9 +156,13 @@ internal sealed partial class GroupIndex(IGrainFactory grains, SenteMetrics metr
         }
 
         group.Deliver(delivery, metrics, logger);
+        if (leaveOut > 0)
+        {
+            grains.GetGrain<IGroupFanOutGrain>(group.Key).UnsubscribeAsync(frontEndId, leaveOut).Ignore();
+        }
     }
 
-    private void Apply(string key, UserEntry entry, UserGroups? groups, ref List<GroupEntry>? subscribe)
+    private void Apply(string key, UserEntry entry, UserGroups? groups, ref List<(GroupEntry Group, long Generation)>? subscribe)
     {
         lock (_lock)
         {
@@ -164,7 +178,7 @@ internal sealed partial class GroupIndex(IGrainFactory grains, SenteMetrics metr
     }
 
     /// <summary>Puts every connection of a user in the groups it belongs to now, and in no other (under the lock).</summary>
-    private void Reindex(UserEntry entry, ref List<GroupEntry>? subscribe)
+    private void Reindex(UserEntry entry, ref List<(GroupEntry Group, long Generation)>? subscribe)
     {
         foreach (var (connection, was) in entry.Connections.ToArray())
         {
@@ -184,7 +198,7 @@ internal sealed partial class GroupIndex(IGrainFactory grains, SenteMetrics metr
 
                 if (group.Add(connection))
                 {
-                    (subscribe ??= []).Add(group);
+                    (subscribe ??= []).Add((group, group.Generation));
                 }
             }
 
@@ -192,22 +206,22 @@ internal sealed partial class GroupIndex(IGrainFactory grains, SenteMetrics metr
         }
     }
 
-    private async Task SubscribeAsync(List<GroupEntry>? groups, string frontEndId, IFrontEndObserver reference)
+    private async Task SubscribeAsync(List<(GroupEntry Group, long Generation)>? groups, string frontEndId, IFrontEndObserver reference)
     {
         if (groups is null)
         {
             return;
         }
 
-        await Task.WhenAll(groups.Select(async group =>
+        await Task.WhenAll(groups.Select(async subscription =>
         {
             try
             {
-                await grains.GetGrain<IGroupFanOutGrain>(group.Key).SubscribeAsync(frontEndId, reference);
+                await grains.GetGrain<IGroupFanOutGrain>(subscription.Group.Key).SubscribeAsync(frontEndId, reference, subscription.Generation);
             }
             catch (Exception e)
             {
-                LogSubscribeFailed(logger, e, group.Key);
+                LogSubscribeFailed(logger, e, subscription.Group.Key);
             }
         }));
     }
@@ -233,11 +247,23 @@ internal sealed partial class GroupIndex(IGrainFactory grains, SenteMetrics metr
         /// <summary>Replaced on change (under the index's lock), read without it by deliveries.</summary>
         public ImmutableArray<SenteConnection> Members { get; private set; } = [];
 
-        /// <summary>Adds a member connection; true when it is the first one here (subscribe).</summary>
+        /// <summary>Counts the subscriptions of this front end to the group: one per time its member count here leaves 0.</summary>
+        public long Generation { get; private set; }
+
+        /// <summary>The generation this front end last asked the group to be left out in (0: never).</summary>
+        public long LeftOut { get; set; }
+
+        /// <summary>Adds a member connection; true when it is the first one here (subscribe, in a new generation).</summary>
         public bool Add(SenteConnection connection)
         {
             Members = Members.Add(connection);
-            return Members.Length == 1;
+            if (Members.Length > 1)
+            {
+                return false;
+            }
+
+            Generation++;
+            return true;
         }
 
         public void Remove(SenteConnection connection) => Members = Members.Remove(connection);
