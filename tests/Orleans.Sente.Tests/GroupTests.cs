@@ -135,6 +135,69 @@ public sealed class GroupTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Concurrent_joins_and_pushes_give_every_member_an_ordered_subset_once_each_and_all_after_its_join()
+    {
+        var name = Unique("busy");
+        var users = Enumerable.Range(0, 12).Select(i => Unique("u" + i)).ToArray();
+        var tabs = new List<TestClient>();
+        try
+        {
+            for (var i = 0; i < users.Length; i++)
+            {
+                tabs.Add((await TestClient.ConnectAsync(i % 2 == 0 ? cluster.FrontEnd1 : cluster.FrontEnd2, users[i])).Client);
+            }
+
+            // Joins through both silos while one caller pushes 1..40 through both silos.
+            // Each join notes the last push completed when it completed: every push after the one then
+            // under way was accepted after the join, and must reach the member.
+            var completed = 0;
+            var joinedAfter = new int[users.Length];
+            var joins = users.Select(async (u, i) =>
+            {
+                await (i % 2 == 0 ? cluster.Silo1 : cluster.Silo2).Grains.GetGroupGrain(name).AddUserAsync(u);
+                joinedAfter[i] = Volatile.Read(ref completed);
+            }).ToList();
+            const int Count = 40;
+            for (var n = 1; n <= Count; n++)
+            {
+                await (n % 2 == 0 ? cluster.Silo1 : cluster.Silo2).Grains.GetGroupGrain(name).PushAsync(SenteEvent.Create("test/busy", n), PushOptions.Flushed);
+                Volatile.Write(ref completed, n);
+            }
+
+            await Task.WhenAll(joins).WaitAsync(TestTimeouts.Frame);
+            Assert.Equal(users.Length, (await cluster.Silo1.Grains.GetGroupGrain(name).PushAsync(SenteEvent.Create("test/busy", "last"), PushOptions.Flushed)).Members);
+
+            foreach (var (tab, i) in tabs.Select((t, i) => (t, i)))
+            {
+                var seen = new List<int>();
+                while (true)
+                {
+                    var push = (await tab.ReceivePushesAsync(1))[0];
+                    if (push.Data == "last")
+                    {
+                        break;
+                    }
+
+                    seen.Add(int.Parse(push.Data, System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                // Whatever a member got before its join completed, it got in order and once each.
+                Assert.Equal(seen.Order(), seen);
+                Assert.Equal(seen.Distinct().Count(), seen.Count);
+                Assert.All(seen, n => Assert.InRange(n, 1, Count));
+                Assert.Superset(Enumerable.Range(joinedAfter[i] + 2, Math.Max(0, Count - joinedAfter[i] - 1)).ToHashSet(), seen.ToHashSet());
+            }
+        }
+        finally
+        {
+            foreach (var tab in tabs)
+            {
+                await tab.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_push_to_an_unknown_or_emptied_group_is_a_no_op_that_says_so()
     {
         var unknown = await cluster.Silo1.Grains.GetGroupGrain(Unique("nobody")).PushAsync(SenteEvent.Create("test/x", 1));
