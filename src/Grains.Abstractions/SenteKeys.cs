@@ -213,16 +213,25 @@ public static class SenteKeys
             null or "" => "missing group name",
             { Length: > MaxGroupNameLength } => $"group name longer than {MaxGroupNameLength} characters",
             _ when !IsWellFormed(name) => NotWellFormed("group name"),
-            _ when name.AsSpan().IndexOfAnyExcept(GroupNameChars) is >= 0 and var at && !char.IsLetterOrDigit(name[at]) && !char.IsSurrogate(name[at]) =>
-                $"group name contains {(char.IsControl(name[at]) || char.IsWhiteSpace(name[at]) ? $"U+{(int)name[at]:X4}" : $"'{name[at]}'")} (letters, digits and - _ . : / @ # only)",
-            _ when name.Any(c => !IsGroupNameChar(c)) => "group name contains a character other than letters, digits and - _ . : / @ #",
+            _ when FirstBadGroupNameChar(name) is { } bad =>
+                $"group name contains {(char.IsControl(bad) || char.IsWhiteSpace(bad) ? $"U+{(int)bad:X4}" : $"'{bad}'")} (letters, digits and - _ . : / @ # only)",
             _ => null,
         };
         return problem is null;
     }
 
-    private static readonly System.Buffers.SearchValues<char> GroupNameChars =
-        System.Buffers.SearchValues.Create("-_.:/@#0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    private static char? FirstBadGroupNameChar(string name)
+    {
+        foreach (var c in name)
+        {
+            if (!IsGroupNameChar(c))
+            {
+                return c;
+            }
+        }
+
+        return null;
+    }
 
     private static bool IsGroupNameChar(char c) =>
         char.IsLetterOrDigit(c) || char.IsSurrogate(c) || c is '-' or '_' or '.' or ':' or '/' or '@' or '#';
