@@ -23,6 +23,21 @@ public interface IFrontEndObserver : IGrainObserver
     [OneWay, Alias("DeliverMany")]
     Task DeliverManyAsync(ImmutableArray<Delivery> deliveries);
 
+    /// <summary>Writes one group push to this front end's connections of the group's members.</summary>
+    [OneWay, Alias("DeliverGroup")]
+    Task DeliverGroupAsync(GroupDelivery delivery);
+
+    /// <summary>
+    /// The groups of a user changed: a front end holding its connections updates its group index
+    /// (and subscribes to groups new to it) before it answers, so the change holds for pushes that follow.
+    /// </summary>
+    [Alias("UserGroupsChanged")]
+    Task UserGroupsChangedAsync(string? userId, UserGroups groups);
+
+    /// <summary>Whether this front end holds connections of a group's members: asked by a group grain that activates.</summary>
+    [Alias("HasGroupMembers")]
+    Task<bool> HasGroupMembersAsync(string groupKey);
+
     /// <summary>Writes one push to every connection of this front end.</summary>
     [OneWay, Alias("Broadcast")]
     Task BroadcastAsync(SenteEvent @event, bool flush);

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Orleans.Sente.Protocol;
 
 namespace Orleans.Sente;
@@ -38,4 +39,30 @@ public static class SenteGrainFactoryExtensions
     /// <summary>Pushes <c>[id data]</c> to every client of a user.</summary>
     public static Task PushAsync(this IGrainFactory grains, string userId, string eventId, EdnValue? data = null, bool flush = false) =>
         grains.GetUserGrain(userId).PushAsync(SenteEvent.Create(eventId, data), flush ? PushOptions.Flushed : null);
+
+    /// <summary>The grain of a group (a room, a topic).</summary>
+    /// <exception cref="ArgumentException">The name is not a valid group name; the message says why (<see cref="SenteKeys.IsValidGroupName"/>).</exception>
+    public static IGroupGrain GetGroupGrain(this IGrainFactory grains, string name) =>
+        grains.GetGrain<IGroupGrain>(SenteKeys.GroupKey(name));
+
+    /// <summary>
+    /// Pushes an event to every client of each of a set of users, in one call (each user's clients
+    /// keep the order of that user's pushes). Returns how many distinct users were pushed to.
+    /// </summary>
+    /// <exception cref="ArgumentException">A user-id is null or not valid.</exception>
+    public static Task<int> PushToUsersAsync(this IGrainFactory grains, IEnumerable<string> userIds, SenteEvent @event, PushOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        var distinct = userIds.Distinct(StringComparer.Ordinal).ToImmutableArray();
+        foreach (var userId in distinct)
+        {
+            ArgumentNullException.ThrowIfNull(userId, nameof(userIds));
+            if (!SenteKeys.IsValidUserId(userId, out var problem))
+            {
+                throw new ArgumentException(problem, nameof(userIds));
+            }
+        }
+
+        return distinct.IsEmpty ? Task.FromResult(0) : grains.GetGrain<IUserSetPushGrain>(0).PushAsync(distinct, @event, options);
+    }
 }

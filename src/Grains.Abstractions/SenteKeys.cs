@@ -184,6 +184,58 @@ public static class SenteKeys
         b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'0' and <= (byte)'9')
             or (byte)'-' or (byte)'.' or (byte)'_' or (byte)':' or (byte)'@';
 
+    private const string GroupPrefix = "g:";
+
+    /// <summary>Longest group name accepted.</summary>
+    public const int MaxGroupNameLength = 128;
+
+    /// <summary>
+    /// The group grain key of a group name: <c>"g:" + name</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is not a valid group name (<see cref="IsValidGroupName"/>); the message says why.</exception>
+    public static string GroupKey(string name) =>
+        IsValidGroupName(name, out var problem) ? GroupPrefix + name : throw new ArgumentException(problem, nameof(name));
+
+    /// <summary>The group name of a group grain key.</summary>
+    public static string GroupNameOf(string groupKey) =>
+        groupKey.StartsWith(GroupPrefix, StringComparison.Ordinal) ? groupKey[GroupPrefix.Length..]
+        : throw new FormatException($"Not a group grain key: '{groupKey}'");
+
+    /// <summary>
+    /// Checks a group name: 1 to <see cref="MaxGroupNameLength"/> characters, each a letter, a digit
+    /// or one of <c>- _ . : / @ #</c> (no spaces or control characters, so a name reads the same in
+    /// logs, URLs and EDN), and well-formed text.
+    /// </summary>
+    public static bool IsValidGroupName(string? name, out string? problem)
+    {
+        problem = name switch
+        {
+            null or "" => "missing group name",
+            { Length: > MaxGroupNameLength } => $"group name longer than {MaxGroupNameLength} characters",
+            _ when !IsWellFormed(name) => NotWellFormed("group name"),
+            _ when FirstBadGroupNameChar(name) is { } bad =>
+                $"group name contains {(char.IsControl(bad) || char.IsWhiteSpace(bad) ? $"U+{(int)bad:X4}" : $"'{bad}'")} (letters, digits and - _ . : / @ # only)",
+            _ => null,
+        };
+        return problem is null;
+    }
+
+    private static char? FirstBadGroupNameChar(string name)
+    {
+        foreach (var c in name)
+        {
+            if (!IsGroupNameChar(c))
+            {
+                return c;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsGroupNameChar(char c) =>
+        char.IsLetterOrDigit(c) || char.IsSurrogate(c) || c is '-' or '_' or '.' or ':' or '/' or '@' or '#';
+
     /// <summary>Checks a client-chosen client-id: present, not too long, printable.</summary>
     public static bool IsValidClientId(string? clientId, out string? problem)
     {

@@ -15,6 +15,8 @@ public sealed class SenteGrainOptions
     public const int DefaultReplayWindowLimit = 256;
     public const long DefaultReplayWindowBytes = 1024 * 1024;
     public static readonly TimeSpan DefaultReplayWindowMaxAge = TimeSpan.FromSeconds(30);
+    public const int DefaultMaxGroupsPerUser = 100;
+    public const int DefaultMaxMembersPerGroup = 100_000;
 
     /// <summary>
     /// How long a closed WebSocket client keeps its place (and collects pushes in its outbox)
@@ -73,6 +75,15 @@ public sealed class SenteGrainOptions
     /// in which the client comes back (the validator checks it).
     /// </summary>
     public TimeSpan ReplayWindowMaxAge { get; set; } = DefaultReplayWindowMaxAge;
+
+    /// <summary>
+    /// Most groups one user is a member of (and, apart, most groups one of its clients joined on its
+    /// own); adding past it fails with <see cref="SenteGroupLimitException"/>. Default 100.
+    /// </summary>
+    public int MaxGroupsPerUser { get; set; } = DefaultMaxGroupsPerUser;
+
+    /// <summary>Most members (users and clients) of one group; adding past it fails with <see cref="SenteGroupLimitException"/>. Default 100,000.</summary>
+    public int MaxMembersPerGroup { get; set; } = DefaultMaxMembersPerGroup;
 
     internal TimeSpan GraceFor(SenteTransport transport) =>
         transport == SenteTransport.Ajax ? AjaxCloseGrace : WsCloseGrace;

@@ -13,6 +13,11 @@ internal sealed class SenteGrainOptionsValidator : IValidateOptions<SenteGrainOp
         Positive(failures, nameof(options.LeasePeriod), options.LeasePeriod);
         Positive(failures, nameof(options.RebuildTimeout), options.RebuildTimeout);
         Positive(failures, nameof(options.InboxMaxAge), options.InboxMaxAge);
+        if (options.MaxGroupsPerUser < 1 || options.MaxMembersPerGroup < 1)
+        {
+            failures.Add($"{nameof(options.MaxGroupsPerUser)} and {nameof(options.MaxMembersPerGroup)} must be at least 1; got {options.MaxGroupsPerUser} and {options.MaxMembersPerGroup}.");
+        }
+
         if (options.OutboxLimit < 1)
         {
             failures.Add($"{nameof(options.OutboxLimit)} must be at least 1; got {options.OutboxLimit}.");

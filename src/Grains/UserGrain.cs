@@ -408,6 +408,7 @@ internal sealed partial class UserGrain(
             if (slot.Route is null && slot.ParkedUntil <= now)
             {
                 _clients.Remove(clientId);
+                OnClientGone(clientId);
                 _lastGone = slot.LastRoute;
                 SetLastRoute(slot, null);
                 var dropped = slot.Dropped;

@@ -173,6 +173,12 @@ public sealed class UserGrainCollectionTests(CollectionClusterFixture cluster)
 
         public Task BroadcastAsync(SenteEvent @event, bool flush) => Task.CompletedTask;
 
+        public Task DeliverGroupAsync(GroupDelivery delivery) => Task.CompletedTask;
+
+        public Task UserGroupsChangedAsync(string? userId, UserGroups groups) => Task.CompletedTask;
+
+        public Task<bool> HasGroupMembersAsync(string groupKey) => Task.FromResult(false);
+
         public Task<ImmutableArray<PresenceUpdate>> GetPresenceOfShardAsync(int shard, int shardCount) => Task.FromResult(ImmutableArray<PresenceUpdate>.Empty);
 
         public Task CloseAsync(long connectionId, string reason) => Task.CompletedTask;

@@ -336,6 +336,21 @@ export declare class SenteClient<Events extends EventMap = AnyEvents> {
     eventId: K,
     ...args: DataArgs<RequestData<Events, K>, { timeoutMs?: number | null }>
   ): Promise<ReplyOf<Events, K>>;
+  /**
+   * Asks the server to make this client a member of a group; the server's application decides
+   * (without its hook every request is refused). Rejects like `request` when no answer comes.
+   */
+  joinGroup(group: string, options?: { timeoutMs?: number | null }): Promise<GroupReply>;
+  /** Asks the server to end this client's membership of a group; answered as `joinGroup`. */
+  leaveGroup(group: string, options?: { timeoutMs?: number | null }): Promise<GroupReply>;
+}
+
+/** The server's answer to `joinGroup` / `leaveGroup`. */
+export interface GroupReply {
+  ok: boolean;
+  group: string;
+  /** Why not: "refused", a bad name, no user-id, a limit reached. */
+  error?: string;
 }
 
 /**

@@ -986,6 +986,30 @@ export class SenteClient {
   }
 
   /**
+   * Asks the server to make this client a member of a group (`[:sente/join-group name]`). The
+   * server's application decides (without its hook every request is refused). Resolves with the
+   * answer, `{ ok: true, group }` or `{ ok: false, group, error }`; rejects like `request` when
+   * no answer comes.
+   * @param {string} group
+   * @param {{ timeoutMs?: number | null }} [options]
+   * @returns {Promise<{ ok: boolean, group: string, error?: string }>}
+   */
+  joinGroup(group, options = {}) {
+    return /** @type {Promise<any>} */ (this.request("sente/join-group", group, options));
+  }
+
+  /**
+   * Asks the server to end this client's membership of a group (`[:sente/leave-group name]`);
+   * answered as `joinGroup`.
+   * @param {string} group
+   * @param {{ timeoutMs?: number | null }} [options]
+   * @returns {Promise<{ ok: boolean, group: string, error?: string }>}
+   */
+  leaveGroup(group, options = {}) {
+    return /** @type {Promise<any>} */ (this.request("sente/leave-group", group, options));
+  }
+
+  /**
    * @param {string} wireId
    * @param {unknown} data
    * @param {number | null} timeoutMs

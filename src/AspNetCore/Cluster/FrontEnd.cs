@@ -14,6 +14,7 @@ internal sealed partial class FrontEnd(
     ConnectionStore connections,
     SenteMetrics metrics,
     EventDispatcher dispatcher,
+    GroupIndex groups,
     ILogger<FrontEnd> logger) : BackgroundService
 {
     /// <summary>The second pass of a re-attach: after every silo refreshed its view of the registry (<see cref="FrontEndTimings"/>).</summary>
@@ -32,7 +33,7 @@ internal sealed partial class FrontEnd(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _observer = new FrontEndObserver(connections, Id, metrics, dispatcher, grains, logger);
+        _observer = new FrontEndObserver(connections, Id, metrics, dispatcher, grains, groups, logger);
         var delay = TimeSpan.FromMilliseconds(200);
         while (!stoppingToken.IsCancellationRequested)
         {

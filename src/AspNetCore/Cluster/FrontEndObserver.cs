@@ -17,6 +17,7 @@ internal sealed partial class FrontEndObserver(
     SenteMetrics metrics,
     EventDispatcher dispatcher,
     IGrainFactory grains,
+    GroupIndex groups,
     ILogger logger) : IFrontEndObserver
 {
     /// <summary>Set once the observer reference exists; routes carry it.</summary>
@@ -72,6 +73,21 @@ internal sealed partial class FrontEndObserver(
 
         return Task.CompletedTask;
     }
+
+    public Task DeliverGroupAsync(GroupDelivery delivery)
+    {
+        if (!Crashed)
+        {
+            groups.Deliver(delivery, frontEndId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task UserGroupsChangedAsync(string? userId, UserGroups userGroups) =>
+        groups.ChangedAsync(userId, userGroups, frontEndId, Reference ?? throw new InvalidOperationException("The front end is not registered yet."));
+
+    public Task<bool> HasGroupMembersAsync(string groupKey) => Task.FromResult(groups.HasMembers(groupKey));
 
     public Task BroadcastAsync(SenteEvent @event, bool flush)
     {

@@ -7,6 +7,9 @@ public sealed class SenteHandlers
 {
     private readonly Dictionary<EdnKeyword, SenteEventHandler> _byId = [];
 
+    /// <summary>Handlers with nothing registered but the refusal of group requests (<see cref="SenteGroupRequests"/>).</summary>
+    public SenteHandlers() => SenteGroupRequests.RefuseAll(this);
+
     /// <summary>Handles every event that has no handler of its own (including <c>:chsk/*</c> events).</summary>
     public SenteEventHandler? Fallback { get; set; }
 

@@ -30,6 +30,7 @@ public static class SenteServiceCollectionExtensions
         services.TryAddSingleton<SenteEndpoint>();
         services.TryAddSingleton<SenteRequestChecks>();
         services.TryAddSingleton<AjaxSessions>();
+        services.TryAddSingleton<GroupIndex>();
         services.TryAddSingleton<AjaxEndpoint>();
         services.TryAddSingleton<BatchScheduler>();
         services.TryAddSingleton<FrontEnd>();

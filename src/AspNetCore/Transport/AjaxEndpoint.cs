@@ -21,6 +21,7 @@ namespace Orleans.Sente.AspNetCore;
 internal sealed partial class AjaxEndpoint(
     IOptions<SenteOptions> options,
     AjaxSessions sessions,
+    GroupIndex groups,
     ConnectionStore connections,
     BatchScheduler scheduler,
     FrontEnd frontEnd,
@@ -49,12 +50,14 @@ internal sealed partial class AjaxEndpoint(
         };
         var resume = ResumePoint.Parse(resumeParam);
         sessions.Add(session);
+        var joined = groups.JoinAsync(session, frontEnd.Id, reference);
         var route = session.RouteVia(frontEnd.Id, reference);
         var user = grains.GetUserGrainOrNil(userId);
         var known = false;
         try
         {
             await GrainRetry.RunAsync(async () => known = await user.AttachAsync(route, resume) && !handshake, context.RequestAborted);
+            await joined;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -7,7 +7,7 @@ namespace Orleans.Sente.AspNetCore;
 /// (transport, user-id, client-id). A poll that finds its session here parks without calling
 /// the cluster. Sessions are also in the <see cref="ConnectionStore"/>, where grains reach them.
 /// </summary>
-internal sealed class AjaxSessions(ConnectionStore connections, SenteMetrics metrics)
+internal sealed class AjaxSessions(ConnectionStore connections, GroupIndex groups, SenteMetrics metrics)
 {
     private readonly ConcurrentDictionary<string, AjaxConnection> _byClient = new(StringComparer.Ordinal);
 
@@ -28,6 +28,7 @@ internal sealed class AjaxSessions(ConnectionStore connections, SenteMetrics met
         if (connections.TryGet(session.Id, out var known) && ReferenceEquals(known, session))
         {
             connections.Remove(session);
+            groups.Leave(session);
             metrics.Closed(SenteTransport.Ajax);
         }
     }

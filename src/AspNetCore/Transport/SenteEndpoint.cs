@@ -22,6 +22,7 @@ internal sealed partial class SenteEndpoint(
     SenteMetrics metrics,
     SenteRequestChecks checks,
     AjaxEndpoint ajax,
+    GroupIndex groups,
     IHostApplicationLifetime lifetime,
     ILogger<SenteEndpoint> logger)
 {
@@ -181,6 +182,7 @@ internal sealed partial class SenteEndpoint(
         }
 
         connections.Add(connection);
+        var joined = groups.JoinAsync(connection, frontEnd.Id, reference);
         metrics.Opened(SenteTransport.WebSocket);
         LogConnected(logger, connection.Id, request.ClientId, userId);
         try
@@ -188,6 +190,7 @@ internal sealed partial class SenteEndpoint(
             try
             {
                 await GrainRetry.RunAsync(() => user.AttachAsync(route, resume), context.RequestAborted);
+                await joined;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -207,6 +210,7 @@ internal sealed partial class SenteEndpoint(
         finally
         {
             connections.Remove(connection);
+            groups.Leave(connection);
             metrics.Closed(SenteTransport.WebSocket);
             frontEnd.Forget(connection);
         }

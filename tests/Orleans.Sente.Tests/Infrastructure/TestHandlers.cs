@@ -18,7 +18,8 @@ internal static class TestHandlers
                 context.ClientId, SenteEvent.Create("test/noted", context.Data), PushOptions.Flushed))
         .On("chsk/bad-event", context =>
             context.Grains.GetUsersGrain(context.UserId).PushToClientAsync(
-                context.ClientId, SenteEvent.Create("test/bad-seen", context.Data), PushOptions.Flushed));
+                context.ClientId, SenteEvent.Create("test/bad-seen", context.Data), PushOptions.Flushed))
+        .OnGroupRequest(request => ValueTask.FromResult(request.Group.StartsWith("open-", StringComparison.Ordinal)));
 
     /// <summary>The grain of a user-id, including the nil-uid.</summary>
     public static IUserGrain GetUsersGrain(this IGrainFactory grains, string? userId) =>

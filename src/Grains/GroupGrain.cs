@@ -1,0 +1,263 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Orleans.Sente.Protocol;
+
+namespace Orleans.Sente.Grains;
+
+/// <summary>
+/// One group. Its members are stored; the front ends that hold members' connections are soft state:
+/// each front end subscribes when its first connection of a member opens (or becomes a member), and
+/// an activation that starts with members asks the live front ends whether they hold any. A push is
+/// one one-way message per subscribed front end, numbered per front end, whatever the member count:
+/// the front end knows which of its connections belong to the group (docs/groups.md).
+/// </summary>
+internal sealed partial class GroupGrain(
+    [PersistentState("group", SenteGrainStorage.ProviderName)] IPersistentState<GroupState> state,
+    FrontEndDirectory directory,
+    IOptions<SenteGrainOptions> options,
+    TimeProvider clock,
+    ILogger<GroupGrain> logger) : Grain, IGroupGrain, IGroupFanOutGrain
+{
+    private readonly SenteGrainOptions _options = options.Value;
+    private readonly Dictionary<string, Target> _targets = new(StringComparer.Ordinal);
+
+    // Grows with each activation, as a user grain's does: a front end tells the pushes of a new
+    // activation (which count from 1 again) from late ones of a replaced activation.
+    private readonly long _epoch = (clock.GetUtcNow().ToUnixTimeMilliseconds() << 20) + Random.Shared.Next(1 << 20);
+    private Task _rebuild = Task.CompletedTask;
+
+    private string Name => SenteKeys.GroupNameOf(this.GetPrimaryKeyString());
+
+    private int MemberCount => state.State.Users.Count + state.State.Clients.Count;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (MemberCount > 0)
+        {
+            _rebuild = RebuildAsync();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task AddUserAsync(string userId)
+    {
+        CheckUserId(userId);
+        if (state.State.Users.Contains(userId))
+        {
+            return;
+        }
+
+        CheckRoom();
+
+        // The user's record first: it checks the user's own limit, and its front ends index the new
+        // membership before this call completes, so pushes accepted after it reach the user's clients.
+        await GrainFactory.GetGrain<IUserGroupsGrain>(SenteKeys.UserKey(userId)).AddAsync(this.GetPrimaryKeyString(), null);
+        state.State.Users.Add(userId);
+        await state.WriteStateAsync();
+    }
+
+    public async Task RemoveUserAsync(string userId)
+    {
+        CheckUserId(userId);
+        await GrainFactory.GetGrain<IUserGroupsGrain>(SenteKeys.UserKey(userId)).RemoveAsync(this.GetPrimaryKeyString(), null);
+        if (state.State.Users.Remove(userId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task AddClientAsync(string userId, string clientId)
+    {
+        CheckUserId(userId);
+        CheckClientId(clientId);
+        var member = new GroupClient(userId, clientId);
+        if (state.State.Clients.Contains(member))
+        {
+            return;
+        }
+
+        CheckRoom();
+        await GrainFactory.GetGrain<IUserGroupsGrain>(SenteKeys.UserKey(userId)).AddAsync(this.GetPrimaryKeyString(), clientId);
+        state.State.Clients.Add(member);
+        await state.WriteStateAsync();
+    }
+
+    public async Task RemoveClientAsync(string userId, string clientId)
+    {
+        CheckUserId(userId);
+        CheckClientId(clientId);
+        await GrainFactory.GetGrain<IUserGroupsGrain>(SenteKeys.UserKey(userId)).RemoveAsync(this.GetPrimaryKeyString(), clientId);
+        if (state.State.Clients.Remove(new GroupClient(userId, clientId)))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task ForgetClientAsync(string userId, string clientId)
+    {
+        if (state.State.Clients.Remove(new GroupClient(userId, clientId)))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task<GroupPushResult> PushAsync(SenteEvent @event, PushOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        var members = MemberCount;
+        if (members == 0)
+        {
+            LogNoMembers(logger, Name);
+            if (!state.RecordExists)
+            {
+                // A push to a group that never had members: nothing worth keeping in memory.
+                DeactivateOnIdle();
+            }
+
+            return new GroupPushResult(0, 0);
+        }
+
+        await _rebuild;
+        var flush = options?.Flush ?? false;
+        var sent = 0;
+        foreach (var (frontEndId, target) in _targets)
+        {
+            // A front end counted as gone is skipped without using a number, so that one whose lease
+            // only lapsed goes on without a gap when it renews.
+            if (!target.Active || directory.IsGone(frontEndId))
+            {
+                continue;
+            }
+
+            // One-way: a dead front end never holds the group up; the sequence puts messages that
+            // overtook each other back in order at the front end.
+            target.FrontEnd.DeliverGroupAsync(new GroupDelivery(this.GetPrimaryKeyString(), @event, flush, _epoch, target.NextSequence++)).Ignore();
+            sent++;
+        }
+
+        return new GroupPushResult(members, sent);
+    }
+
+    public Task<GroupMembers> GetMembersAsync() =>
+        Task.FromResult(new GroupMembers(
+            [.. state.State.Users.Order(StringComparer.Ordinal)],
+            [.. state.State.Clients.OrderBy(c => c.UserId, StringComparer.Ordinal).ThenBy(c => c.ClientId, StringComparer.Ordinal)]));
+
+    public async Task SubscribeAsync(string frontEndId, IFrontEndObserver frontEnd, long generation)
+    {
+        await _rebuild;
+
+        // A target keeps its count for the life of this activation, left out or not: the front
+        // end's gate goes on from where it is.
+        if (!_targets.TryGetValue(frontEndId, out var target))
+        {
+            target = new Target(frontEnd);
+            _targets[frontEndId] = target;
+        }
+
+        target.FrontEnd = frontEnd;
+        target.Active = true;
+        target.Generation = Math.Max(target.Generation, generation);
+    }
+
+    public Task UnsubscribeAsync(string frontEndId, long generation)
+    {
+        if (_targets.TryGetValue(frontEndId, out var target) && generation >= target.Generation)
+        {
+            target.Active = false;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A new activation of a group with members: the front ends holding their connections are
+    /// asked, since a front end subscribes only when its first connection of the group opens.
+    /// A front end answering yes counts as subscribed with generation 0: any request of its to be
+    /// left out is newer.
+    /// Pushes and subscriptions wait for it.
+    /// </summary>
+    private async Task RebuildAsync()
+    {
+        ImmutableArray<FrontEndLease> live;
+        try
+        {
+            live = await directory.GetLiveAsync(_options.LeasePeriod).WaitAsync(_options.LeasePeriod + _options.RebuildTimeout);
+        }
+        catch (Exception e)
+        {
+            LogRebuildFailed(logger, Name, "registry", e);
+            return;
+        }
+
+        var key = this.GetPrimaryKeyString();
+        var answers = await Task.WhenAll(live.Select(async lease =>
+        {
+            try
+            {
+                return (lease, has: await lease.Observer.HasGroupMembersAsync(key).WaitAsync(_options.RebuildTimeout));
+            }
+            catch (Exception e)
+            {
+                LogRebuildFailed(logger, Name, lease.FrontEndId, e);
+                return (lease, has: false);
+            }
+        }));
+
+        foreach (var (lease, has) in answers)
+        {
+            if (has)
+            {
+                _targets.TryAdd(lease.FrontEndId, new Target(lease.Observer));
+            }
+        }
+    }
+
+    private void CheckRoom()
+    {
+        if (MemberCount >= _options.MaxMembersPerGroup)
+        {
+            throw new SenteGroupLimitException(
+                $"Group '{Name}' has {MemberCount} members, the most allowed (MaxMembersPerGroup = {_options.MaxMembersPerGroup}).");
+        }
+    }
+
+    private static void CheckUserId(string userId)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        if (!SenteKeys.IsValidUserId(userId, out var problem))
+        {
+            throw new ArgumentException(problem, nameof(userId));
+        }
+    }
+
+    private static void CheckClientId(string clientId)
+    {
+        if (!SenteKeys.IsValidClientId(clientId, out var problem))
+        {
+            throw new ArgumentException(problem, nameof(clientId));
+        }
+    }
+
+    private sealed class Target(IFrontEndObserver frontEnd)
+    {
+        public IFrontEndObserver FrontEnd { get; set; } = frontEnd;
+
+        public long NextSequence { get; set; } = 1;
+
+        /// <summary>False once the front end asked to be left out (it held no member connection).</summary>
+        public bool Active { get; set; } = true;
+
+        /// <summary>The front end's latest subscription seen; an older request to be left out is ignored.</summary>
+        public long Generation { get; set; }
+    }
+
+    [LoggerMessage(EventId = 1180, Level = LogLevel.Debug, Message = "Push to group {Group}, which has no members: nothing sent")]
+    private static partial void LogNoMembers(ILogger logger, string group);
+
+    [LoggerMessage(EventId = 1181, Level = LogLevel.Warning, Message = "Group {Group} could not ask {Source} whether it holds members")]
+    private static partial void LogRebuildFailed(ILogger logger, string group, string source, Exception exception);
+}
