@@ -49,7 +49,6 @@ public interface IFrontEndObserver : IGrainObserver
     [Alias("GetRoutesOfUser")]
     Task<ImmutableArray<ClientRoute>> GetRoutesOfUserAsync(string? userId);
 
-    /// <summary>Closes a connection that a newer connection of the same client replaced.</summary>
     /// <summary>
     /// The users with clients on this front end whose key falls in one presence shard, with
     /// their transports: asked by a shard that activates empty (after a silo loss).
@@ -57,6 +56,7 @@ public interface IFrontEndObserver : IGrainObserver
     [Alias("GetPresenceOfShard")]
     Task<ImmutableArray<PresenceUpdate>> GetPresenceOfShardAsync(int shard, int shardCount);
 
+    /// <summary>Closes a connection that a newer connection of the same client replaced.</summary>
     [OneWay, Alias("Close")]
     Task CloseAsync(long connectionId, string reason);
 

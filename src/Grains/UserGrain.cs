@@ -494,16 +494,28 @@ internal sealed partial class UserGrain(
         }
 
         var userId = UserId;
+        var unanswered = 0;
         var answers = live.Select(async lease =>
         {
-            try
+            // A front end busy right after a silo loss may miss one bound: ask again before
+            // concluding anything, since a client it holds and does not report is cut off until
+            // it reconnects (its socket is fine, so it has no reason to).
+            for (var attempt = 1; ; attempt++)
             {
-                return await lease.Observer.GetRoutesOfUserAsync(userId).WaitAsync(_options.RebuildTimeout);
-            }
-            catch (Exception e)
-            {
-                LogRebuildFailed(logger, userId, lease.FrontEndId, e);
-                return ImmutableArray<ClientRoute>.Empty;
+                try
+                {
+                    return await lease.Observer.GetRoutesOfUserAsync(userId).WaitAsync(_options.RebuildTimeout);
+                }
+                catch (Exception e) when (attempt < RebuildAttempts && !directory.IsGone(lease.FrontEndId))
+                {
+                    LogRebuildFailed(logger, userId, lease.FrontEndId, e);
+                }
+                catch (Exception e)
+                {
+                    LogRebuildFailed(logger, userId, lease.FrontEndId, e);
+                    Interlocked.Increment(ref unanswered);
+                    return ImmutableArray<ClientRoute>.Empty;
+                }
             }
         });
 
@@ -540,17 +552,30 @@ internal sealed partial class UserGrain(
             AnnouncePresence();
             KeepAliveWhileClients();
         }
-        else if (listed is { Transports: not PresenceTransports.None and var announced } && live.Length > 0)
+        else if (listed is { Transports: not PresenceTransports.None and var announced } && live.Length > 0 && unanswered == 0)
         {
+            // Every live front end answered and none holds a client: the user left while no
+            // activation was there to see it. (A front end that never answered may hold one.)
             LogWentOfflineUnseen(logger, userId);
             _announced = announced;
-            await AnnouncePresenceAsync();
-            OnUserOffline();
-            var transport = announced.HasFlag(PresenceTransports.WebSocket) ? SenteTransport.WebSocket : SenteTransport.Ajax;
-            _lastGone = new ClientRoute(live[0].FrontEndId, 0, transport, userId, "", live[0].Observer);
-            await AnnounceOfflineAsync();
+            try
+            {
+                await AnnouncePresenceAsync();
+                OnUserOffline();
+                var transport = announced.HasFlag(PresenceTransports.WebSocket) ? SenteTransport.WebSocket : SenteTransport.Ajax;
+                _lastGone = new ClientRoute(live[0].FrontEndId, 0, transport, userId, "", live[0].Observer);
+                await AnnounceOfflineAsync();
+            }
+            catch (Exception e)
+            {
+                // The rebuild must never fault: every routing call awaits it.
+                LogRebuildFailed(logger, userId, "presence", e);
+            }
         }
     }
+
+    /// <summary>How many times the rebuild asks a live front end that did not answer in time.</summary>
+    private const int RebuildAttempts = 3;
 
     private sealed class ClientSlot
     {

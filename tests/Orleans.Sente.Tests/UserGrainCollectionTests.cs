@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Orleans.Core.Internal;
+using Orleans.Sente.Grains;
 using Orleans.Sente.Protocol;
 using Orleans.Sente.Tests.Infrastructure;
 
@@ -113,6 +114,45 @@ public sealed class UserGrainCollectionTests(CollectionClusterFixture cluster)
         }
     }
 
+    /// <summary>
+    /// After a silo loss, a front end may be too busy to answer the new activation's rebuild within
+    /// its bound. The rebuild asks again rather than concluding its client is gone, so pushes reach
+    /// the client (whose socket never closed, so it would not reconnect) and the user stays online.
+    /// The front end is a stand-in registered in the real registry through a real Orleans client.
+    /// </summary>
+    [Fact]
+    public async Task A_front_end_that_misses_the_rebuilds_first_bound_still_has_its_client_found()
+    {
+        var uid = "cyra-" + Guid.NewGuid().ToString("N")[..8];
+        await using var client = await TestClusterClient.StartAsync(cluster.Silos);
+        var frontEnd = new HeldFrontEnd(uid) { MissFirstAsk = true };
+        frontEnd.Answer.SetResult();
+        var reference = client.Grains.CreateObjectReference<IFrontEndObserver>(frontEnd);
+        var frontEndId = "slow-" + uid;
+        await client.Grains.GetFrontEndRegistry().RenewAsync(frontEndId, reference);
+        try
+        {
+            var route = new ClientRoute(frontEndId, 1, SenteTransport.WebSocket, uid, "c-" + uid, reference);
+            frontEnd.Route = route;
+            var user = client.Grains.GetUserGrain(uid);
+            await user.AttachAsync(route);
+            await user.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+
+            // The push activates the grain again; its rebuild's first question goes unanswered.
+            await user.PushAsync(SenteEvent.Create("test/after-rebuild"), PushOptions.Flushed).WaitAsync(TestTimeouts.Frame);
+            var delivery = await frontEnd.Delivered.Task.WaitAsync(TestTimeouts.Frame);
+            Assert.Equal(":test/after-rebuild", delivery.Event.Id.ToString());
+            Assert.Equal(route.ClientId, Assert.Single(await user.GetClientIdsAsync()));
+            await AssertConnectedAsync(uid, true);
+            Assert.True(frontEnd.Asks >= 2, $"the new activation asked {frontEnd.Asks} time(s)");
+        }
+        finally
+        {
+            await frontEnd.Closing.CancelAsync();
+            await client.Grains.GetFrontEndRegistry().RemoveAsync(frontEndId);
+        }
+    }
+
     /// <summary>Collects every idle activation on every silo, and shows that it did on a probe grain.</summary>
     private async Task ForceCollectionAsync()
     {
@@ -145,6 +185,20 @@ public sealed class UserGrainCollectionTests(CollectionClusterFixture cluster)
 
         public TaskCompletionSource<bool> Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        /// <summary>
+        /// When set, the first question about the user is answered late (empty), after the rebuild's
+        /// bound: a front end too busy to answer in time. Calls to one observer run one at a time,
+        /// so the rebuild's next question waits behind this one, as it would on a busy front end.
+        /// </summary>
+        public bool MissFirstAsk { get; init; }
+
+        public TaskCompletionSource<Delivery> Delivered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private int _asks;
+
+        /// <summary>How many times the user's routes were asked for.</summary>
+        public int Asks => Volatile.Read(ref _asks);
+
         public async Task<ImmutableArray<ClientRoute>> GetRoutesOfUserAsync(string? userId)
         {
             if (userId != uid || Route is null)
@@ -152,10 +206,19 @@ public sealed class UserGrainCollectionTests(CollectionClusterFixture cluster)
                 return [];
             }
 
+            if (Interlocked.Increment(ref _asks) == 1 && MissFirstAsk)
+            {
+                await Task.Delay(SenteGrainOptions.DefaultRebuildTimeout + TimeSpan.FromSeconds(1), Closing.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                return [];
+            }
+
             Asked.TrySetResult();
             await Answer.Task;
             return [Route];
         }
+
+        /// <summary>Ends the unanswered question when the test is done.</summary>
+        public CancellationTokenSource Closing { get; } = new();
 
         public Task UidPortAsync(string? userId, string clientId, SenteTransport transport, bool open)
         {
@@ -167,9 +230,21 @@ public sealed class UserGrainCollectionTests(CollectionClusterFixture cluster)
             return Task.CompletedTask;
         }
 
-        public Task DeliverAsync(Delivery delivery) => Task.CompletedTask;
+        public Task DeliverAsync(Delivery delivery)
+        {
+            Delivered.TrySetResult(delivery);
+            return Task.CompletedTask;
+        }
 
-        public Task DeliverManyAsync(ImmutableArray<Delivery> deliveries) => Task.CompletedTask;
+        public Task DeliverManyAsync(ImmutableArray<Delivery> deliveries)
+        {
+            foreach (var delivery in deliveries)
+            {
+                Delivered.TrySetResult(delivery);
+            }
+
+            return Task.CompletedTask;
+        }
 
         public Task BroadcastAsync(SenteEvent @event, bool flush) => Task.CompletedTask;
 
