@@ -1,11 +1,10 @@
 using System.Net;
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Hosting.Kubernetes;
 using Orleans.Sente.Grains;
 
 namespace Orleans.Sente.Hosting;
@@ -81,29 +80,52 @@ public static class SenteClusterConfiguration
                 break;
 
             case SenteClusterMode.AzureStorage:
-                var connectionString = options.ConnectionString!;
+                var storage = new SenteAzureStorage(options);
                 silo.Configure<ClusterOptions>(o =>
                     {
                         o.ClusterId = options.ClusterId;
                         o.ServiceId = options.ServiceId;
                     })
-                    .UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connectionString));
+                    .UseAzureStorageClustering(o => o.TableServiceClient = storage.TableServiceClient());
                 if (options.AdvertisedIPAddress is { } address)
                 {
                     silo.ConfigureEndpoints(IPAddress.Parse(address), options.SiloPort, options.GatewayPort);
+                }
+                else if (options.Kubernetes)
+                {
+                    // The pod's address (set from status.podIP), listening on every interface. Set
+                    // here rather than left to Kubernetes hosting, whose fallback runs only when no
+                    // other configuration has chosen an address already.
+                    silo.Configure<EndpointOptions>(o =>
+                    {
+                        o.SiloPort = options.SiloPort;
+                        o.GatewayPort = options.GatewayPort;
+                        if (IPAddress.TryParse(Environment.GetEnvironmentVariable(KubernetesHostingOptions.PodIPEnvironmentVariable), out var podIP))
+                        {
+                            o.AdvertisedIPAddress = podIP;
+                        }
+
+                        o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, options.SiloPort);
+                        o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, options.GatewayPort);
+                    });
                 }
                 else
                 {
                     silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort);
                 }
 
+                if (options.Kubernetes)
+                {
+                    silo.UseKubernetesHosting();
+                }
+
                 if (options.GrainStorage == SenteGrainStorageKind.Blob)
                 {
-                    silo.AddAzureBlobGrainStorageAsDefault(o => o.BlobServiceClient = new BlobServiceClient(connectionString));
+                    silo.AddAzureBlobGrainStorageAsDefault(o => o.BlobServiceClient = storage.BlobServiceClient());
                 }
                 else
                 {
-                    silo.AddAzureTableGrainStorageAsDefault(o => o.TableServiceClient = new TableServiceClient(connectionString));
+                    silo.AddAzureTableGrainStorageAsDefault(o => o.TableServiceClient = storage.TableServiceClient());
                 }
 
                 break;
@@ -126,13 +148,13 @@ public static class SenteClusterConfiguration
                 break;
 
             case SenteClusterMode.AzureStorage:
-                var connectionString = options.ConnectionString!;
+                var storage = new SenteAzureStorage(options);
                 client.Configure<ClusterOptions>(o =>
                     {
                         o.ClusterId = options.ClusterId;
                         o.ServiceId = options.ServiceId;
                     })
-                    .UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connectionString));
+                    .UseAzureStorageClustering(o => o.TableServiceClient = storage.TableServiceClient());
                 break;
 
             default:

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Sente.AspNetCore;
@@ -15,8 +16,10 @@ namespace Orleans.Sente.Hosting;
 /// <item><c>Mode=Client</c>: a pure Orleans client of an external cluster, through localhost
 /// gateways <c>GatewayPorts</c> (e.g. "30000,30001").</item>
 /// <item><c>Mode=AzureStorage</c>: a pure Orleans client of a cluster whose membership is in Azure
-/// Storage: <c>ConnectionString</c>, <c>ClusterId</c>, <c>ServiceId</c> (see <see cref="SenteClusterOptions"/>).</item>
+/// Storage: <c>ConnectionString</c> or, with a managed identity, <c>StorageAccountName</c> or
+/// <c>TableServiceUri</c>; <c>ClusterId</c>, <c>ServiceId</c> (see <see cref="SenteClusterOptions"/>).</item>
 /// </list>
+/// <c>Sente:FrontEnd:AllowedOrigins</c> sets <see cref="SenteOptions.AllowedOrigins"/>.
 /// Also adds the operations endpoints' services (<c>/health/live</c>, <c>/health/ready</c>,
 /// <c>/metrics</c>; map them with <c>MapSenteOperations()</c>); readiness includes this front end's
 /// registration with the cluster.
@@ -39,8 +42,33 @@ public static class SenteClusterHosting
             builder.UseOrleansClient(client => client.UseSenteCluster(options));
         }
 
+        builder.Services.AddOptions<SenteOptions>().Configure(o => ConfigureAllowedOrigins(o, builder.Configuration));
         builder.AddSenteOperations(options.Mode == SenteClusterMode.Embedded ? SenteRole.FrontEnd | SenteRole.Silo : SenteRole.FrontEnd);
         builder.Services.AddHealthChecks().AddSenteFrontEnd(tags: [SenteOperations.ReadyTag], timeout: SenteOperations.CheckTimeout);
         return builder;
     }
+
+    /// <summary>
+    /// <c>Sente:FrontEnd:AllowedOrigins</c>, comma-separated (<c>https://chat.example.com,https://example.com</c>)
+    /// or as a list (<c>Sente__FrontEnd__AllowedOrigins__0</c>, ...), sets
+    /// <see cref="SenteOptions.AllowedOrigins"/> unless unset; the application's own
+    /// <c>AddSente(o => ...)</c> runs after it and has the last word.
+    /// </summary>
+    internal static void ConfigureAllowedOrigins(SenteOptions options, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(AllowedOriginsKey);
+        IEnumerable<string?> values = section.Value is { } list ? list.Split(',') : section.GetChildren().Select(c => c.Value);
+        var origins = values
+            .Select(v => v?.Trim())
+            .Where(v => !string.IsNullOrEmpty(v))
+            .Cast<string>()
+            .ToList();
+        if (origins.Count > 0)
+        {
+            options.AllowedOrigins = origins;
+        }
+    }
+
+    /// <summary>Configuration key of the front end's allowed origins (Sente's <c>allowed-origins</c>).</summary>
+    public const string AllowedOriginsKey = "Sente:FrontEnd:AllowedOrigins";
 }

@@ -43,11 +43,34 @@ public sealed class SenteClusterOptions
     public SenteClusterMode? Mode { get; set; }
 
     /// <summary>
-    /// Azure Storage connection string for membership and grain state; required in
-    /// <see cref="SenteClusterMode.AzureStorage"/> mode. For Azurite on custom ports, give the
-    /// explicit devstoreaccount1 string with <c>BlobEndpoint</c> and <c>TableEndpoint</c>.
+    /// Azure Storage connection string (account key or SAS) for membership and grain state. In
+    /// <see cref="SenteClusterMode.AzureStorage"/> mode exactly one of this,
+    /// <see cref="StorageAccountName"/> or <see cref="TableServiceUri"/> is given. For Azurite on
+    /// custom ports, give the explicit devstoreaccount1 string with <c>BlobEndpoint</c> and
+    /// <c>TableEndpoint</c>.
     /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// Azure Storage with a Microsoft Entra identity instead of a key: the storage account's name,
+    /// for the public cloud's service addresses <c>https://{name}.table.core.windows.net/</c> and
+    /// <c>https://{name}.blob.core.windows.net/</c>. Authenticated with <c>DefaultAzureCredential</c>
+    /// (a managed identity in Azure; <c>AZURE_CLIENT_ID</c> picks a user-assigned one).
+    /// </summary>
+    public string? StorageAccountName { get; set; }
+
+    /// <summary>
+    /// Azure Storage with a Microsoft Entra identity, for other clouds or custom domains: the
+    /// table service address (<c>https://{account}.table.core.windows.net/</c>). Authenticated like
+    /// <see cref="StorageAccountName"/>.
+    /// </summary>
+    public string? TableServiceUri { get; set; }
+
+    /// <summary>
+    /// The blob service address beside <see cref="TableServiceUri"/>; needed when
+    /// <see cref="GrainStorage"/> is <see cref="SenteGrainStorageKind.Blob"/>.
+    /// </summary>
+    public string? BlobServiceUri { get; set; }
 
     /// <summary>Orleans cluster id: processes with the same id form one cluster. Default "sente".</summary>
     public string ClusterId { get; set; } = DefaultClusterId;
@@ -82,9 +105,25 @@ public sealed class SenteClusterOptions
 
     /// <summary>
     /// Azure Storage mode: the address a silo advertises to the others (and listens on).
-    /// Default: unset, the host's own address; a single-machine cluster sets 127.0.0.1.
+    /// Default: unset, the host's own address (with <see cref="Kubernetes"/>, the pod's address);
+    /// a single-machine cluster sets 127.0.0.1.
     /// </summary>
     public string? AdvertisedIPAddress { get; set; }
+
+    /// <summary>
+    /// A silo in Azure Storage mode running in a Kubernetes pod: Orleans' Kubernetes hosting. The
+    /// silo is named after its pod (<c>POD_NAME</c>), advertises the pod's address (<c>POD_IP</c>,
+    /// unless <see cref="AdvertisedIPAddress"/> is set), listens on every interface, and watches
+    /// the namespace's pods (<c>POD_NAMESPACE</c>) so that a silo whose pod is gone is declared dead
+    /// at once. Front ends ignore it. Default false.
+    /// </summary>
+    public bool Kubernetes { get; set; }
+
+    /// <summary>
+    /// The credential for <see cref="StorageAccountName"/> or <see cref="TableServiceUri"/>; null
+    /// means one <c>DefaultAzureCredential</c> per process. Set in code, not bound from configuration.
+    /// </summary>
+    internal Azure.Core.TokenCredential? Credential { get; set; }
 
     internal IReadOnlyList<int> ParsedGatewayPorts() =>
         [.. GatewayPorts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

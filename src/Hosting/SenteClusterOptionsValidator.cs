@@ -24,14 +24,7 @@ internal sealed class SenteClusterOptionsValidator(SenteClusterMode defaultMode,
 
         if (mode == SenteClusterMode.AzureStorage)
         {
-            if (string.IsNullOrWhiteSpace(options.ConnectionString))
-            {
-                failures.Add($"{Prefix}ConnectionString is required in AzureStorage mode (for Azurite on custom ports: the explicit devstoreaccount1 string with BlobEndpoint and TableEndpoint).");
-            }
-            else if (!IsConnectionString(options.ConnectionString))
-            {
-                failures.Add($"{Prefix}ConnectionString is not an Azure Storage connection string.");
-            }
+            CheckStorage(failures, options);
 
             if (string.IsNullOrWhiteSpace(options.ClusterId))
             {
@@ -47,6 +40,11 @@ internal sealed class SenteClusterOptionsValidator(SenteClusterMode defaultMode,
             {
                 failures.Add($"{Prefix}AdvertisedIPAddress must be an IP address; got '{address}'.");
             }
+        }
+
+        if (options.Kubernetes && mode != SenteClusterMode.AzureStorage)
+        {
+            failures.Add($"{Prefix}Kubernetes needs AzureStorage mode; got '{mode}'.");
         }
 
         if (mode is SenteClusterMode.Embedded or SenteClusterMode.Localhost or SenteClusterMode.AzureStorage)
@@ -74,6 +72,69 @@ internal sealed class SenteClusterOptionsValidator(SenteClusterMode defaultMode,
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// Exactly one way to Azure Storage: a connection string, or a Microsoft Entra identity with the
+    /// account's name or its service addresses.
+    /// </summary>
+    private static void CheckStorage(List<string> failures, SenteClusterOptions options)
+    {
+        var hasConnectionString = !string.IsNullOrWhiteSpace(options.ConnectionString);
+        var hasAccountName = !string.IsNullOrWhiteSpace(options.StorageAccountName);
+        var hasUris = !string.IsNullOrWhiteSpace(options.TableServiceUri) || !string.IsNullOrWhiteSpace(options.BlobServiceUri);
+        var given = (hasConnectionString ? 1 : 0) + (hasAccountName ? 1 : 0) + (hasUris ? 1 : 0);
+        if (given == 0)
+        {
+            failures.Add($"{Prefix}ConnectionString, StorageAccountName or TableServiceUri is required in AzureStorage mode (a connection string with a key or SAS, for Azurite on custom ports the explicit devstoreaccount1 string with BlobEndpoint and TableEndpoint; or the account's name or service addresses, with a managed identity).");
+            return;
+        }
+
+        if (given > 1)
+        {
+            failures.Add($"{Prefix}ConnectionString, StorageAccountName and TableServiceUri/BlobServiceUri are alternatives: give one of them.");
+            return;
+        }
+
+        if (hasConnectionString)
+        {
+            if (!IsConnectionString(options.ConnectionString!))
+            {
+                failures.Add($"{Prefix}ConnectionString is not an Azure Storage connection string.");
+            }
+        }
+        else if (hasAccountName)
+        {
+            if (!SenteAzureStorage.IsAccountName(options.StorageAccountName!.Trim()))
+            {
+                failures.Add($"{Prefix}StorageAccountName must be 3 to 24 lowercase letters and digits; got '{options.StorageAccountName}'.");
+            }
+        }
+        else
+        {
+            CheckServiceUri(failures, "TableServiceUri", options.TableServiceUri, required: true, "in AzureStorage mode without a connection string");
+            CheckServiceUri(
+                failures,
+                "BlobServiceUri",
+                options.BlobServiceUri,
+                required: options.GrainStorage == SenteGrainStorageKind.Blob,
+                "with GrainStorage Blob");
+        }
+    }
+
+    private static void CheckServiceUri(List<string> failures, string key, string? value, bool required, string when)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required)
+            {
+                failures.Add($"{Prefix}{key} is required {when}.");
+            }
+        }
+        else if (SenteAzureStorage.ParseServiceUri(value) is null)
+        {
+            failures.Add($"{Prefix}{key} must be an absolute https address; got '{value}'.");
+        }
     }
 
     private static void CheckPort(List<string> failures, string key, int port)
