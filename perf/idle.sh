@@ -6,19 +6,23 @@
 #   client    a front end in Client mode (src/WebFrontend) against a standalone silo; the front
 #             end is measured, the silo it talks to is reported beside it
 # Each setup is started fresh, left to warm up, then measured over SAMPLES windows of MEASURE
-# seconds; the table gives every window and the median.
+# seconds; the table gives every window, the median, and how much of the median is the tiered
+# JIT's background thread (`.NET Tiered Compilation`) still recompiling hot methods: Orleans'
+# assemblies are not precompiled, and a silo goes on recompiling for 2-3 minutes after its start,
+# so a short warm-up measures start-up rather than idle.
 #
-#   perf/idle.sh [--warmup S] [--measure S] [--samples N] [--bin DIR] [--no-build] [setup...]
+#   perf/idle.sh [--warmup S] [--measure S] [--samples N] [--bin DIR] [--no-build] [--ports BASE] [setup...]
 #
 # --bin DIR takes the apps from DIR/WebFrontend and DIR/Silo (each a build output folder, e.g. a
 # copy of src/WebFrontend/bin/Release/net10.0) instead of building this tree, so that two builds
-# can be compared run by run. Ports are from 42000 up (HTTP 42080/42180, silo 42111, gateway 42300),
-# grain state of the embedded default goes to a temporary folder.
+# can be compared side by side. Ports are BASE + 80 and + 180 (HTTP), + 111 (silo) and + 300
+# (gateway), BASE 42000 unless given; grain state of the embedded default goes to a temporary folder.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-warmup=20
+warmup=180
 measure=30
+ports=42000
 samples=3
 bin=""
 build=1
@@ -30,7 +34,8 @@ while (($#)); do
     --samples) samples=$2; shift 2 ;;
     --bin) bin=$2; build=0; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n 2,17p "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --ports) ports=$2; shift 2 ;;
+    -h|--help) sed -n 2,22p "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     embedded|silo|client) setups+=("$1"); shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -64,6 +69,15 @@ trap cleanup EXIT
 
 # utime + stime of a process, in clock ticks (fields 14 and 15; the command name may hold spaces).
 ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+# The same, of the tiered JIT's background thread(s) only.
+jit_ticks() {
+  local t sum=0 line
+  for t in /proc/"$1"/task/*; do
+    [[ $(cat "$t/comm" 2>/dev/null) == ".NET Tiered"* ]] || continue
+    line=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "$t/stat" 2>/dev/null) && sum=$((sum + line))
+  done
+  echo "$sum"
+}
 rss_mib() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
 # Starts an app in the background (its pid in $started) and waits until it is ready.
@@ -93,11 +107,14 @@ median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]
 measure() { # setup name:pid...
   local setup=$1; shift
   sleep "$warmup"
-  declare -A cpu=()
+  declare -A cpu=() jit=()
   local s entry name pid
   for ((s = 0; s < samples; s++)); do
-    declare -A before=()
-    for entry in "$@"; do before[$entry]=$(ticks "${entry#*:}"); done
+    declare -A before=() jit_before=()
+    for entry in "$@"; do
+      before[$entry]=$(ticks "${entry#*:}")
+      jit_before[$entry]=$(jit_ticks "${entry#*:}")
+    done
     local t0 t1
     t0=$(date +%s.%N)
     sleep "$measure"
@@ -106,14 +123,17 @@ measure() { # setup name:pid...
       local used
       used=$(( $(ticks "${entry#*:}") - before[$entry] ))
       cpu[$entry]+="$(awk -v u="$used" -v hz="$hz" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", 100 * u / hz / (b - a) }') "
+      used=$(( $(jit_ticks "${entry#*:}") - jit_before[$entry] ))
+      jit[$entry]+="$(awk -v u="$used" -v hz="$hz" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", 100 * u / hz / (b - a) }') "
     done
   done
   for entry in "$@"; do
     name=${entry%%:*}
     pid=${entry#*:}
     local runs=${cpu[$entry]% }
-    printf '| %s | %s | %s | %s | %s |\n' "$setup" "$name" \
-      "$(tr ' ' '\n' <<<"$runs" | median)" "${runs// /, }" "$(rss_mib "$pid")"
+    local jits=${jit[$entry]% }
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$setup" "$name" \
+      "$(tr ' ' '\n' <<<"$runs" | median)" "${runs// /, }" "$(tr ' ' '\n' <<<"$jits" | median)" "$(rss_mib "$pid")"
   done
 }
 
@@ -125,27 +145,27 @@ stop_all() {
 
 echo "warm-up ${warmup} s, ${samples} x ${measure} s, load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 echo
-echo "| setup | process | CPU, % of a core (median) | each window | RSS, MiB |"
-echo "|---|---|---:|---|---:|"
+echo "| setup | process | CPU, % of a core (median) | each window | of which tiered JIT (median) | RSS, MiB |"
+echo "|---|---|---:|---|---:|---:|"
 for setup in "${setups[@]}"; do
   case $setup in
     embedded)
-      start embedded http://127.0.0.1:42080 "$front_dll" \
-        Sente__Cluster__SiloPort=42111 Sente__Cluster__GatewayPort=42300 \
+      start embedded http://127.0.0.1:$((ports + 80)) "$front_dll" \
+        Sente__Cluster__SiloPort=$((ports + 111)) Sente__Cluster__GatewayPort=$((ports + 300)) \
         Sente__Cluster__DataDirectory="$work/embedded-data"
       measure embedded "front end + silo:$started"
       ;;
     silo)
-      start silo http://127.0.0.1:42180 "$silo_dll" \
-        Sente__Cluster__SiloPort=42111 Sente__Cluster__GatewayPort=42300
+      start silo http://127.0.0.1:$((ports + 180)) "$silo_dll" \
+        Sente__Cluster__SiloPort=$((ports + 111)) Sente__Cluster__GatewayPort=$((ports + 300))
       measure silo "silo:$started"
       ;;
     client)
-      start silo http://127.0.0.1:42180 "$silo_dll" \
-        Sente__Cluster__SiloPort=42111 Sente__Cluster__GatewayPort=42300
+      start silo http://127.0.0.1:$((ports + 180)) "$silo_dll" \
+        Sente__Cluster__SiloPort=$((ports + 111)) Sente__Cluster__GatewayPort=$((ports + 300))
       silo=$started
-      start client http://127.0.0.1:42080 "$front_dll" \
-        Sente__Cluster__Mode=Client Sente__Cluster__GatewayPorts=42300
+      start client http://127.0.0.1:$((ports + 80)) "$front_dll" \
+        Sente__Cluster__Mode=Client Sente__Cluster__GatewayPorts=$((ports + 300))
       measure client "front end:$started" "silo:$silo"
       ;;
   esac
