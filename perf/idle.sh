@@ -16,13 +16,14 @@
 # --bin DIR takes the apps from DIR/WebFrontend and DIR/Silo (each a build output folder, e.g. a
 # copy of src/WebFrontend/bin/Release/net10.0) instead of building this tree, so that two builds
 # can be compared side by side. Ports are BASE + 80 and + 180 (HTTP), + 111 (silo) and + 300
-# (gateway), BASE 42000 unless given; grain state of the embedded default goes to a temporary folder.
+# (gateway), BASE 23000 unless given (below Linux's ephemeral range, where any outgoing
+# connection may hold a port); grain state of the embedded default goes to a temporary folder.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 warmup=180
 measure=30
-ports=42000
+ports=23000
 samples=3
 bin=""
 build=1
@@ -35,7 +36,7 @@ while (($#)); do
     --bin) bin=$2; build=0; shift 2 ;;
     --no-build) build=0; shift ;;
     --ports) ports=$2; shift 2 ;;
-    -h|--help) sed -n 2,22p "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n 2,20p "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     embedded|silo|client) setups+=("$1"); shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
