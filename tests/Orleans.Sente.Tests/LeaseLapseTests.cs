@@ -54,6 +54,9 @@ public sealed class LeaseLapseTests(LeaseLapseFixture cluster, ITestOutputHelper
     /// <summary>Lease (6 s) + one directory refresh (2 s) + WebSocket grace (2.5 s), with a wide margin for a loaded machine.</summary>
     private static readonly TimeSpan Detection = TimeSpan.FromSeconds(40);
 
+    /// <summary>How often a bounded wait asks again for state no event announces (a parked route).</summary>
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+
     [Fact]
     public async Task A_front_end_whose_lease_expires_has_its_idle_users_closed_with_no_push_and_gets_them_back_when_it_renews()
     {
@@ -110,7 +113,7 @@ public sealed class LeaseLapseTests(LeaseLapseFixture cluster, ITestOutputHelper
             while (!(await grains.GetUserGrain(user).GetClientIdsAsync()).IsEmpty)
             {
                 Assert.True(parked.Elapsed < Detection, "the route through the silent front end was parked");
-                await Task.Delay(100);
+                await Task.Delay(Poll);
             }
 
             // While front end 1 was counted as gone, the same client connected through front end 2.
