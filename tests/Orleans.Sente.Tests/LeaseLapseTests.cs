@@ -13,33 +13,8 @@ namespace Orleans.Sente.Tests;
 /// goodbye), so the lease really expires; a cluster of its own, since the silos then count a
 /// front end as gone.
 /// </summary>
-public sealed class LeaseLapseFixture : IAsyncLifetime
+public sealed class LeaseLapseFixture : TwoByTwoClusterFixture
 {
-    internal UidPortRecorder UidPorts { get; } = new();
-
-    internal TestSilo Silo1 { get; private set; } = null!;
-
-    internal TestSilo Silo2 { get; private set; } = null!;
-
-    internal TestFrontEnd FrontEnd1 { get; private set; } = null!;
-
-    internal TestFrontEnd FrontEnd2 { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        Silo1 = await TestSilo.StartAsync(null);
-        Silo2 = await TestSilo.StartAsync(Silo1);
-        FrontEnd1 = await TestFrontEnd.StartAsync([Silo1, Silo2], map: app => TestHandlers.Map(UidPorts.Map(app.MapSente())));
-        FrontEnd2 = await TestFrontEnd.StartAsync([Silo1, Silo2], map: app => TestHandlers.Map(UidPorts.Map(app.MapSente())));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await FrontEnd1.DisposeAsync();
-        await FrontEnd2.DisposeAsync();
-        await Silo2.DisposeAsync();
-        await Silo1.DisposeAsync();
-    }
 }
 
 [CollectionDefinition(Name)]
