@@ -29,7 +29,9 @@ dotnet test Orleans.Sente.sln -c Release --no-build -nologo -v q --logger "conso
 dotnet_rc=${PIPESTATUS[0]}
 
 echo "== JS client tests"
-node --test clients/js/test/ 2>&1 | tee "$log/node.txt"
+# The full TAP report goes to a file; the console gets one character per test.
+node --test --test-reporter=tap --test-reporter-destination="$log/node.txt" \
+  --test-reporter=dot --test-reporter-destination=stdout clients/js/test/ 2>&1
 node_rc=${PIPESTATUS[0]}
 
 passed=0; failed=0
@@ -39,6 +41,12 @@ node_pass=$(grep -Eo '^# pass [0-9]+' "$log/node.txt" | awk '{print $3}' | tail 
 node_fail=$(grep -Eo '^# fail [0-9]+' "$log/node.txt" | awk '{print $3}' | tail -1)
 passed=$((passed + ${node_pass:-0})); failed=$((failed + ${node_fail:-0}))
 
+# Name every failure again at the end, where a reader of the log's tail will see it.
+if grep -qE '^\s+Failed ' "$log/dotnet.txt" || grep -qE '^not ok ' "$log/node.txt"; then
+  echo "== failed"
+  grep -E '^\s+Failed ' "$log/dotnet.txt" | sed -E 's/^\s+/  .NET: /'
+  grep -E '^not ok ' "$log/node.txt" | sed -E 's/^/  JS: /'
+fi
 echo "$passed passed, $failed failed"
 if [ "$dotnet_rc" -ne 0 ] || [ "$node_rc" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
   exit 1

@@ -1,6 +1,9 @@
+using Orleans;
+using Orleans.Sente;
+using Orleans.Sente.Grains;
 using Orleans.Sente.Protocol;
 
-namespace Orleans.Sente.Grains;
+namespace Sente.Grains;
 
 /// <summary>
 /// One client of one user, addressable on its own (a push to one tab, its route). The route

@@ -1,10 +1,13 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans;
 using Orleans.Runtime;
+using Orleans.Sente;
+using Orleans.Sente.Grains;
 using Orleans.Sente.Protocol;
 
-namespace Orleans.Sente.Grains;
+namespace Sente.Grains;
 
 /// <summary>
 /// Keeps the leases of live front ends. Soft state: after a silo loss it re-activates empty

@@ -1,10 +1,13 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans;
 using Orleans.Runtime;
+using Orleans.Sente;
+using Orleans.Sente.Grains;
 using Orleans.Sente.Protocol;
 
-namespace Orleans.Sente.Grains;
+namespace Sente.Grains;
 
 /// <summary>
 /// One group. Its members are stored; the front ends that hold members' connections are soft state:

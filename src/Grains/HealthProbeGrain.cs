@@ -1,6 +1,10 @@
+using Orleans;
 using Orleans.Concurrency;
+using Orleans.Sente;
+using Orleans.Sente.Grains;
+using Orleans.Sente.Protocol;
 
-namespace Orleans.Sente.Grains;
+namespace Sente.Grains;
 
 /// <summary>What a readiness check calls to prove that grains can be reached.</summary>
 [Alias("sente.IHealthProbeGrain")]

@@ -1,6 +1,10 @@
 using System.Collections.Immutable;
+using Orleans;
+using Orleans.Sente;
+using Orleans.Sente.Grains;
+using Orleans.Sente.Protocol;
 
-namespace Orleans.Sente.Grains;
+namespace Sente.Grains;
 
 /// <summary>
 /// The data-protection key ring shared by the front ends, kept in grain storage so that session

@@ -1,8 +1,12 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
+using Orleans;
 using Orleans.Concurrency;
+using Orleans.Sente;
+using Orleans.Sente.Grains;
+using Orleans.Sente.Protocol;
 
-namespace Orleans.Sente.Grains;
+namespace Sente.Grains;
 
 /// <summary>Answers <c>connected-uids</c> by asking every presence shard once and merging.</summary>
 [StatelessWorker]

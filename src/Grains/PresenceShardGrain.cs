@@ -1,8 +1,12 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans;
+using Orleans.Sente;
+using Orleans.Sente.Grains;
+using Orleans.Sente.Protocol;
 
-namespace Orleans.Sente.Grains;
+namespace Sente.Grains;
 
 /// <summary>
 /// One shard of the presence index. Soft state like the routes: a shard that activates empty

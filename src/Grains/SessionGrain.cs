@@ -1,4 +1,8 @@
-namespace Orleans.Sente.Grains;
+using Orleans;
+using Orleans.Sente;
+using Orleans.Sente.Grains;
+using Orleans.Sente.Protocol;
+namespace Sente.Grains;
 
 /// <summary>
 /// One session of the front ends' shared session store, kept in grain storage so that a session

@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Sente;
+using Orleans.Sente.Grains;
 using Orleans.Sente.Protocol;
 
-namespace Orleans.Sente.Grains;
+namespace Sente.Grains;
 
 /// <summary>
 /// Ajax without sticky sessions. A client's consecutive polls may land on different front ends;

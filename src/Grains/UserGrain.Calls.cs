@@ -1,6 +1,10 @@
 using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Sente;
+using Orleans.Sente.Grains;
+using Orleans.Sente.Protocol;
 
-namespace Orleans.Sente.Grains;
+namespace Sente.Grains;
 
 /// <summary>
 /// Calls this grain does not wait for (to presence shards, to front ends): their failures are

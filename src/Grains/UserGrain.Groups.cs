@@ -1,4 +1,8 @@
-namespace Orleans.Sente.Grains;
+using Orleans;
+using Orleans.Sente;
+using Orleans.Sente.Grains;
+using Orleans.Sente.Protocol;
+namespace Sente.Grains;
 
 /// <summary>Groups: a client gone for good ends the memberships it had on its own.</summary>
 internal sealed partial class UserGrain

@@ -1,8 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Sente;
+using Orleans.Sente.Grains;
 using Orleans.Sente.Protocol;
 
-namespace Orleans.Sente.Grains;
+namespace Sente.Grains;
 
 /// <summary>
 /// The user's persisted side, kept in <see cref="IUserInboxGrain"/> so that this grain's hot

@@ -1,6 +1,10 @@
 using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Sente;
+using Orleans.Sente.Grains;
+using Orleans.Sente.Protocol;
 
-namespace Orleans.Sente.Grains;
+namespace Sente.Grains;
 
 /// <summary>
 /// Presence: this grain is the single authority on whether its user-id is connected. It runs

@@ -1,9 +1,13 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans;
 using Orleans.Runtime;
+using Orleans.Sente;
+using Orleans.Sente.Grains;
+using Orleans.Sente.Protocol;
 
-namespace Orleans.Sente.Grains;
+namespace Sente.Grains;
 
 /// <summary>
 /// The groups of one user, in grain storage: what a front end asks when the user's first connection

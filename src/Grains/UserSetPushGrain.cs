@@ -1,8 +1,11 @@
 using System.Collections.Immutable;
+using Orleans;
 using Orleans.Concurrency;
+using Orleans.Sente;
+using Orleans.Sente.Grains;
 using Orleans.Sente.Protocol;
 
-namespace Orleans.Sente.Grains;
+namespace Sente.Grains;
 
 /// <summary>
 /// A push to an explicit set of users: one call from the caller, fanned out here to the user

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Runtime;
 using Orleans.Sente.Grains;
+using Sente.Grains;
 
 namespace Orleans.Sente.Hosting;
 

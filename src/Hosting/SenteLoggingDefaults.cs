@@ -11,7 +11,8 @@ namespace Orleans.Sente.Hosting;
 /// appsettings always win:
 /// <list type="bullet">
 /// <item><c>Orleans</c> and <c>Polly</c> (the Orleans client's retries): Warning;</item>
-/// <item><c>Orleans.Sente</c>: the application's default level (it sits under <c>Orleans</c>).</item>
+/// <item><c>Orleans.Sente</c>: the application's default level (it sits under <c>Orleans</c>; the grain
+/// classes log under <c>Sente.Grains</c>, which the application's default covers already).</item>
 /// </list>
 /// A front end co-hosting its silo (the embedded default, one process on a developer's machine)
 /// also leaves out three warnings its user cannot act on:
