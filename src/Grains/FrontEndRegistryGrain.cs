@@ -50,7 +50,7 @@ internal sealed partial class FrontEndRegistryGrain(
     {
         if (_live.Remove(frontEndId))
         {
-            LogFrontEndLeft(logger, frontEndId, "said goodbye");
+            LogFrontEndSaidGoodbye(logger, frontEndId);
             _gone[frontEndId] = Now;
         }
 
@@ -111,7 +111,7 @@ internal sealed partial class FrontEndRegistryGrain(
             {
                 _live.Remove(id);
                 _gone[id] = now;
-                LogFrontEndLeft(logger, id, "lease expired");
+                LogFrontEndLeaseExpired(logger, id);
             }
         }
 
@@ -127,9 +127,14 @@ internal sealed partial class FrontEndRegistryGrain(
     [LoggerMessage(EventId = 1175, Level = LogLevel.Warning, Message = "Could not send a broadcast to front end {FrontEndId}")]
     private static partial void LogBroadcastFailed(ILogger logger, string frontEndId, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Front end {FrontEndId} joined")]
+    [LoggerMessage(EventId = 1176, Level = LogLevel.Information, Message = "Front end {FrontEndId} joined")]
     private static partial void LogFrontEndJoined(ILogger logger, string frontEndId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Front end {FrontEndId} left: {Reason}")]
-    private static partial void LogFrontEndLeft(ILogger logger, string frontEndId, string reason);
+    /// <summary>A front end stopping in order: the normal end of its life, not a fault.</summary>
+    [LoggerMessage(EventId = 1177, Level = LogLevel.Information, Message = "Front end {FrontEndId} left: it said goodbye")]
+    private static partial void LogFrontEndSaidGoodbye(ILogger logger, string frontEndId);
+
+    /// <summary>A front end that stopped renewing its lease: it crashed, stalled or lost the silos.</summary>
+    [LoggerMessage(EventId = 1178, Level = LogLevel.Warning, Message = "Front end {FrontEndId} left: its lease expired")]
+    private static partial void LogFrontEndLeaseExpired(ILogger logger, string frontEndId);
 }

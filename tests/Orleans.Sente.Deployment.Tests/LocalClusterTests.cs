@@ -64,6 +64,7 @@ public sealed partial class LocalClusterTests(ITestOutputHelper output)
             }
 
             await CheckMetricsAsync(cluster);
+            await CheckDashboardAsync(cluster);
 
             // One silo and one front end stop; every client must hear a push within the bound.
             // Pushes sent once both processes have exited are the ones that count: from then on
@@ -218,6 +219,39 @@ public sealed partial class LocalClusterTests(ITestOutputHelper output)
         Assert.Contains("sente_connections{", frontEnds);
         Assert.Contains("transport=\"ws\"", frontEnds);
         Assert.Contains("sente_deliveries_total", frontEnds);
+    }
+
+    /// <summary>
+    /// The Orleans Dashboard (on in the local cluster) lists Sente's grains as application grains:
+    /// its page labels "System Grain" every grain type whose name starts with <c>Orleans.</c>.
+    /// </summary>
+    private async Task CheckDashboardAsync(LocalCluster cluster)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = Stopwatch.StartNew();
+        string[] types = [];
+        // The dashboard aggregates its counters every second or so: poll until the user grains show.
+        while (deadline.Elapsed < Timeouts.Start)
+        {
+            types = [];
+            foreach (var silo in (string[])["SENTE_CLUSTER_SILO_1", "SENTE_CLUSTER_SILO_2"])
+            {
+                using var counters = JsonDocument.Parse(await http.GetStringAsync(cluster.Env[silo] + "/dashboard/DashboardCounters"));
+                types = [.. types, .. counters.RootElement.GetProperty("simpleGrainStats").EnumerateArray().Select(s => s.GetProperty("grainType").GetString()!)];
+            }
+
+            if (types.Any(t => t.EndsWith(".UserGrain", StringComparison.Ordinal)))
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+
+        output.WriteLine($"dashboard grain types: {string.Join(", ", types.Distinct())}");
+        var user = Assert.Single(types.Where(t => t.EndsWith(".UserGrain", StringComparison.Ordinal)).Distinct());
+        Assert.Equal("Sente.Grains.UserGrain", user);
+        Assert.DoesNotContain(types, t => t.StartsWith("Orleans.Sente", StringComparison.Ordinal));
     }
 
     [GeneratedRegex("""<meta name="csrf-token" content="([^"]*)">""")]
