@@ -66,6 +66,9 @@ internal sealed partial class PresenceShardGrain(
         return _users.GetValueOrDefault(userKey);
     }
 
+    /// <summary>How many times the rebuild asks a live front end that did not answer in time.</summary>
+    private const int RebuildAttempts = 3;
+
     private async Task RebuildAsync()
     {
         var o = options.Value;
@@ -75,14 +78,23 @@ internal sealed partial class PresenceShardGrain(
             var live = await directory.GetLiveAsync(o.LeasePeriod).WaitAsync(o.LeasePeriod + o.RebuildTimeout);
             var answers = await Task.WhenAll(live.Select(async lease =>
             {
-                try
+                // A user grain that re-activates trusts this shard when it does not list its user
+                // (it then asks no front end): a live front end that misses one bound, busy after a
+                // silo loss, is asked again before its users are left out.
+                for (var attempt = 1; ; attempt++)
                 {
-                    return await lease.Observer.GetPresenceOfShardAsync(shard, o.PresenceShards).WaitAsync(o.RebuildTimeout);
-                }
-                catch (Exception e)
-                {
-                    LogRebuildFailed(logger, shard, lease.FrontEndId, e);
-                    return [];
+                    try
+                    {
+                        return await lease.Observer.GetPresenceOfShardAsync(shard, o.PresenceShards).WaitAsync(o.RebuildTimeout);
+                    }
+                    catch (Exception e)
+                    {
+                        LogRebuildFailed(logger, shard, lease.FrontEndId, e);
+                        if (attempt >= RebuildAttempts || directory.IsGone(lease.FrontEndId))
+                        {
+                            return [];
+                        }
+                    }
                 }
             }));
 

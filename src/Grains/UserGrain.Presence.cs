@@ -80,20 +80,46 @@ internal sealed partial class UserGrain
     }
 
     /// <summary>
-    /// The presence shard's entry for this user: what the previous activation announced last (it
-    /// awaits its offline update before it ends), or what the front ends reported to a shard rebuilt
-    /// after a silo loss (epoch 0). Null when the shard does not list the user or cannot be asked.
+    /// Tells the presence shard after an attach, and waits for it when the user is coming online:
+    /// a later activation of this grain (after its silo died) trusts a shard that does not list
+    /// the user and asks no front end (<see cref="RebuildAsync"/>), so the shard must list the
+    /// user before any front end is told its connection is attached. One round trip per user
+    /// coming online; other changes of transports are told without waiting. A shard that cannot
+    /// be reached is left to its own rebuild, which asks the front ends and so finds this client.
     /// </summary>
-    private async Task<PresenceUpdate?> WasOnlineAsync()
+    private async Task AnnouncePresenceOnAttachAsync()
     {
+        if (_announced != PresenceTransports.None)
+        {
+            AnnouncePresence();
+            return;
+        }
+
         try
         {
-            return await Shard.GetAsync(this.GetPrimaryKeyString()).WaitAsync(_options.RebuildTimeout);
+            await AnnouncePresenceAsync().WaitAsync(_options.RebuildTimeout);
         }
         catch (Exception e)
         {
             LogRebuildFailed(logger, UserId, "presence", e);
-            return null;
+        }
+    }
+
+    /// <summary>
+    /// The presence shard's entry for this user: what the previous activation announced last (it
+    /// awaits its offline update before it ends), or what the front ends reported to a shard rebuilt
+    /// after a silo loss (epoch 0). <c>Answered</c> is false when the shard could not be asked.
+    /// </summary>
+    private async Task<(bool Answered, PresenceUpdate? Listed)> WasOnlineAsync()
+    {
+        try
+        {
+            return (true, await Shard.GetAsync(this.GetPrimaryKeyString()).WaitAsync(_options.RebuildTimeout));
+        }
+        catch (Exception e)
+        {
+            LogRebuildFailed(logger, UserId, "presence", e);
+            return (false, null);
         }
     }
 

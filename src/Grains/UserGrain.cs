@@ -22,8 +22,9 @@ namespace Sente.Grains;
 /// pushes wait in its bounded outbox and are replayed, in order, when it reconnects anywhere;</item>
 /// <item>gone: the grace period passed; its outbox is dropped (counted and logged).</item>
 /// </list>
-/// Routing state is soft. A user grain that activates (first use, or after its silo died)
-/// asks the live front ends for their clients of this user before it delivers its first push.
+/// Routing state is soft. A user grain that activates asks its presence shard whether the user was
+/// online and, only then (its previous activation was lost with clients: its silo died), the live
+/// front ends for their clients of this user, before it delivers its first push.
 /// </remarks>
 [RandomPlacement]
 internal sealed partial class UserGrain(
@@ -250,7 +251,7 @@ internal sealed partial class UserGrain(
             CloseReplaced(previous);
         }
 
-        AnnouncePresence();
+        await AnnouncePresenceOnAttachAsync();
         KeepAliveWhileClients();
         return previous is not null;
     }
@@ -467,12 +468,19 @@ internal sealed partial class UserGrain(
     }
 
     /// <summary>
-    /// Asks every live front end which of its clients belong to this user, and the presence shard
-    /// whether the user was online when the previous activation (if any) ended. Routing calls wait
-    /// for it, so its answers never undo a detach or an attach that came after.
+    /// Asks the presence shard whether the user was online when the previous activation (if any)
+    /// ended and, only when it was (or the shard cannot say), every live front end which of its
+    /// clients belong to this user. Routing calls wait for it, so its answers never undo a detach or
+    /// an attach that came after.
     /// </summary>
     /// <remarks>
-    /// The cases:
+    /// A user coming online (the common activation) costs one call to its presence shard, whatever
+    /// the number of front ends: the shard lists every user with a client attached anywhere (an
+    /// attach of a user coming online returns only once the shard has it; a shard that re-activates
+    /// asks the front ends), so a user it does not list has no client for a front end to report.
+    /// Only an activation that replaces one lost with clients (its silo died, or a shutdown) asks
+    /// the front ends; <c>sente.user.activations</c> counts both kinds by <c>source</c>.
+    /// The cases once the front ends were asked:
     /// <list type="number">
     /// <item>clients found, user was online: the previous activation ended while they were
     /// connected; they are taken over silently;</item>
@@ -484,7 +492,14 @@ internal sealed partial class UserGrain(
     /// </remarks>
     private async Task RebuildAsync()
     {
-        var wasOnline = WasOnlineAsync();
+        var (answered, listed) = await WasOnlineAsync();
+        if (answered && listed is null)
+        {
+            Metrics.Activated("presence");
+            return;
+        }
+
+        Metrics.Activated("front-ends");
         ImmutableArray<FrontEndLease> live;
         try
         {
@@ -536,7 +551,6 @@ internal sealed partial class UserGrain(
             }
         }
 
-        var listed = await wasOnline;
         if (first is not null)
         {
             LogRebuilt(logger, userId, _clients.Count);
