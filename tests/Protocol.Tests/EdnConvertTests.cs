@@ -59,6 +59,30 @@ public sealed class EdnConvertTests
     }
 
     [Fact]
+    public void Graphs_convert_exactly_as_deep_as_event_data_can_be_pushed()
+    {
+        static object Nest(int levels)
+        {
+            object value = "leaf";
+            for (var i = 0; i < levels; i++)
+            {
+                value = new object[] { value };
+            }
+
+            return value;
+        }
+
+        var deepest = EdnConvert.FromObject(Nest(EdnConvert.MaxDepth));
+        Assert.Equal(97, EdnConvert.MaxDepth);
+        Assert.False(Envelope.IsTooDeepToPush(deepest));
+        Assert.Throws<ArgumentException>(() => EdnConvert.FromObject(Nest(EdnConvert.MaxDepth + 1)));
+
+        // An EDN value embedded as-is counts too.
+        var embedded = new Dictionary<string, object> { ["inner"] = deepest };
+        Assert.Throws<ArgumentException>(() => EdnConvert.FromObject(embedded));
+    }
+
+    [Fact]
     public void Values_bind_back_to_dotnet_types_by_kebab_case_name()
     {
         var message = new Message("alice", "hi", 7, Mood.DarkAndStormy, Id, At, ["a"], [3]);

@@ -17,8 +17,12 @@ namespace Orleans.Sente.Protocol;
 /// </summary>
 public static class EdnConvert
 {
-    /// <summary>How deep an object graph may go; deeper (or cyclic) graphs are refused.</summary>
-    public const int MaxDepth = 100;
+    /// <summary>
+    /// How deep a converted value may nest (97, <see cref="Envelope.MaxEventDataDepth"/>): as deep as
+    /// event data can be and still be pushed in a batch frame. Deeper (or cyclic) graphs are refused
+    /// here, where the caller can see why, rather than dropped later by the packers.
+    /// </summary>
+    public const int MaxDepth = Envelope.MaxEventDataDepth;
 
     private static readonly JsonSerializerOptions KebabOptions = new()
     {
@@ -38,7 +42,15 @@ public static class EdnConvert
     /// as-is where they can); a set a set; any other sequence a vector; any other object a map of
     /// its public properties under kebab-case keyword keys. An <see cref="EdnValue"/> is kept.
     /// </summary>
-    public static EdnValue FromObject(object? value) => FromObject(value, 0);
+    public static EdnValue FromObject(object? value)
+    {
+        // The walk stops a cycle; the nesting it built (vectors, maps, sets, and any EDN or JSON value
+        // embedded as-is) is measured as the packers measure it.
+        var converted = FromObject(value, 0);
+        return EdnDepth.IsDeeperThan(converted, MaxDepth)
+            ? throw new ArgumentException($"Object graph deeper than {MaxDepth}", nameof(value))
+            : converted;
+    }
 
     /// <summary>
     /// Converts to plain .NET values: nil is null, booleans, <see cref="long"/>,
