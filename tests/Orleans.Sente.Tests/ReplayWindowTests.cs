@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Sente.Protocol;
 using Orleans.Sente.Tests.Infrastructure;
 using Orleans.Sente.AspNetCore;
+using Orleans.Sente.Routing;
 
 namespace Orleans.Sente.Tests;
 

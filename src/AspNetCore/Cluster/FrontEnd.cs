@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Sente.Routing;
 
 namespace Orleans.Sente.AspNetCore;
 
@@ -49,7 +50,7 @@ internal sealed partial class FrontEnd(
                     ? _reference.Task.Result
                     : grains.CreateObjectReference<IFrontEndObserver>(_observer);
                 _observer.Reference = reference;
-                var lease = await grains.GetFrontEndRegistry().RenewAsync(Id, reference).WaitAsync(stoppingToken);
+                var lease = await grains.GetFrontEndLeases().RenewAsync(Id, reference).WaitAsync(stoppingToken);
                 if (_reference.TrySetResult(reference))
                 {
                     LogRegistered(logger, Id);
@@ -136,7 +137,7 @@ internal sealed partial class FrontEnd(
             {
                 try
                 {
-                    await grains.GetUserGrainOrNil(connection.UserId).ReattachAsync(connection.RouteVia(Id, reference));
+                    await grains.GetUserRoutingGrain(connection.UserId).ReattachAsync(connection.RouteVia(Id, reference));
                 }
                 catch (Exception e)
                 {
@@ -162,7 +163,7 @@ internal sealed partial class FrontEnd(
     {
         try
         {
-            var user = grains.GetUserGrainOrNil(connection.UserId);
+            var user = grains.GetUserRoutingGrain(connection.UserId);
             await GrainRetry.RunAsync(() => user.DetachAsync(connection.ClientId, Id, connection.Id), CancellationToken.None);
         }
         catch (Exception e)
@@ -180,7 +181,7 @@ internal sealed partial class FrontEnd(
 
         try
         {
-            await grains.GetFrontEndRegistry().RemoveAsync(Id).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            await grains.GetFrontEndLeases().RemoveAsync(Id).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
         }
         catch (Exception e)
         {

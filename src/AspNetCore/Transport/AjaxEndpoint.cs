@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Sente.Protocol;
+using Orleans.Sente.Routing;
 
 namespace Orleans.Sente.AspNetCore;
 
@@ -52,7 +53,7 @@ internal sealed partial class AjaxEndpoint(
         sessions.Add(session);
         var joined = groups.JoinAsync(session, frontEnd.Id, reference);
         var route = session.RouteVia(frontEnd.Id, reference);
-        var user = grains.GetUserGrainOrNil(userId);
+        var user = grains.GetUserRoutingGrain(userId);
         var known = false;
         try
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Sente.Protocol;
+using Orleans.Sente.Routing;
 
 namespace Orleans.Sente.AspNetCore;
 
@@ -171,7 +172,7 @@ internal sealed partial class SenteEndpoint(
             SendsResumeMarks = context.Request.Query.TryGetValue(ResumePoint.Param, out var resumeParam),
         };
         var resume = ResumePoint.Parse(resumeParam);
-        var user = grains.GetUserGrainOrNil(userId);
+        var user = grains.GetUserRoutingGrain(userId);
         var route = connection.RouteVia(frontEnd.Id, reference);
 
         // The handshake is queued first, and sending starts only once the user's grain
