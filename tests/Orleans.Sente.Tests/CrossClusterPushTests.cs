@@ -86,8 +86,8 @@ public sealed class CrossClusterPushTests(ClusterFixture cluster)
         await using var _first = first;
         var client = cluster.Silo2.Grains.GetClientGrain(user, first.ClientId);
         var routing = cluster.Silo2.Grains.GetClientRoutingGrain(user, first.ClientId);
-        var frontEnd1 = cluster.FrontEnd1.App.Services.GetRequiredService<FrontEnd>().Id;
-        var frontEnd2 = cluster.FrontEnd2.App.Services.GetRequiredService<FrontEnd>().Id;
+        var frontEnd1 = cluster.FrontEnd1.App.Services.GetRequiredService<FrontEndConnections>().Id;
+        var frontEnd2 = cluster.FrontEnd2.App.Services.GetRequiredService<FrontEndConnections>().Id;
 
         var route = await routing.GetRouteAsync();
         Assert.NotNull(route);

@@ -66,7 +66,7 @@ public sealed class SlowConsumerTests(SlowConsumerTests.Fixture fixture) : IClas
         // Its write cannot complete: the heartbeat aborts it after WriteTimeout, and its grain parks it.
         await Eventually.HoldsAsync(() => routes.GetClientRouteAsync(slowClientId), r => r is null, "the slow client is parked");
         Assert.True(metrics.QueuedBytes <= BudgetBytes + (2 * PushChars), $"{metrics.QueuedBytes} bytes queued at the end");
-        await Eventually.HoldsAsync(() => Task.FromResult(FrontEnd.App.Services.GetRequiredService<ConnectionStore>().OfUser(slowUser).Count), n => n == 0, "the slow connection is gone");
+        await Eventually.HoldsAsync(() => Task.FromResult(FrontEnd.App.Services.GetRequiredService<FrontEndConnections>().OfUser(slowUser).Count), n => n == 0, "the slow connection is gone");
         await Eventually.HoldsAsync(() => Task.FromResult(metrics.QueuedBytes), q => q <= 2 * PushChars, "the slow connection's queued bytes are freed");
 
         // Parked, not gone: a push now is held and replayed when the client comes back.
