@@ -1,56 +1,17 @@
-using System.Collections.Immutable;
 using Orleans.Sente.Protocol;
 
 namespace Orleans.Sente;
 
 /// <summary>
-/// The cluster's list of live front ends. Each front end holds a lease and renews it;
-/// an expired lease or an explicit goodbye removes the front end. There is one registry
-/// (key 0); it is called per front end every few seconds, never per connection.
+/// The registry of the cluster's live front ends, as applications see it: the way to push to every
+/// connected client (Sente's broadcast). There is one registry (key 0); get it with
+/// <see cref="SenteGrainFactoryExtensions.GetFrontEndRegistry"/>. The leases that keep the list
+/// are the front ends' own business and are not offered here.
 /// </summary>
 [Alias("sente.IFrontEndRegistryGrain")]
 public interface IFrontEndRegistryGrain : IGrainWithIntegerKey
 {
-    /// <summary>
-    /// Registers or renews a front end's lease. Returns the lease period, and whether the registry
-    /// had counted this front end as gone (its lease had lapsed): the silos have parked its
-    /// routes, so it must attach its connections again.
-    /// </summary>
-    [Alias("Renew")]
-    Task<LeaseGrant> RenewAsync(string frontEndId, IFrontEndObserver observer);
-
-    /// <summary>A front end that stops says goodbye.</summary>
-    [Alias("Remove")]
-    Task RemoveAsync(string frontEndId);
-
-    /// <summary>The front ends whose leases are current.</summary>
-    [Alias("GetLive")]
-    Task<FrontEndSnapshot> GetLiveAsync();
-
-    /// <summary>Front ends that left (lease expired or said goodbye) within the last while.</summary>
-    [Alias("GetGone")]
-    Task<ImmutableArray<string>> GetGoneAsync();
-
     /// <summary>Pushes an event to every connected client on every live front end.</summary>
     [Alias("Broadcast")]
     Task BroadcastAsync(SenteEvent @event, PushOptions? options = null);
-}
-
-/// <summary>A front end's renewed lease: how long it lasts, and whether the front end had been counted as gone.</summary>
-[GenerateSerializer, Immutable, Alias("sente.LeaseGrant")]
-public sealed record LeaseGrant([property: Id(0)] TimeSpan Period, [property: Id(1)] bool WasGone);
-
-/// <summary>
-/// Timings that silos and front ends must agree on. A front end whose lapsed lease is renewed
-/// attaches its connections twice: now, and again once every silo's cached view of the registry
-/// (refreshed every <see cref="DirectoryRefresh"/>) has seen it live, since a push in between may
-/// park a route again through the stale view. Both sides read this one value.
-/// </summary>
-public static class FrontEndTimings
-{
-    /// <summary>How often each silo refreshes its view of which front ends have gone: 2 s.</summary>
-    public static readonly TimeSpan DirectoryRefresh = TimeSpan.FromSeconds(2);
-
-    /// <summary>When a front end attaches its connections the second time: one refresh plus a margin for the refresh call itself.</summary>
-    public static readonly TimeSpan ReattachAgainAfter = DirectoryRefresh + TimeSpan.FromMilliseconds(200);
 }

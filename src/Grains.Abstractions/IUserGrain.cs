@@ -7,6 +7,11 @@ namespace Orleans.Sente;
 /// One user-id and its 0..n clients, wherever their sockets are. Keyed by
 /// <see cref="SenteKeys.UserKey"/>; get one with <see cref="SenteGrainFactoryExtensions.GetUserGrain"/>.
 /// </summary>
+/// <remarks>
+/// What applications call. The same grain also keeps its clients' routes, which front ends attach
+/// and detach through a separate interface of their own (not offered to applications), so that
+/// nothing here can move or drop a client's connection.
+/// </remarks>
 [Alias("sente.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey
 {
@@ -24,37 +29,6 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>The client-ids connected now.</summary>
     [Alias("GetClientIds")]
     Task<ImmutableArray<string>> GetClientIdsAsync();
-
-    /// <summary>
-    /// Records a client's current route (called by the front end that holds the connection). The
-    /// newest connection owns the client: an older one is closed. Returns whether the client was
-    /// connected (somewhere) before this call. <paramref name="resume"/> is what the client says it
-    /// last received (clients that send resume marks back); pushes of the client's replay window
-    /// after it are sent again first. Without it (a plain Sente client), the window's pushes the
-    /// grain cannot tell were written are sent again (see the README's Reliability section).
-    /// </summary>
-    [Alias("Attach")]
-    Task<bool> AttachAsync(ClientRoute route, ResumePoint? resume = null);
-
-    /// <summary>
-    /// A front end that had been counted as gone attaches one of its connections again: the route
-    /// is restored if the client is parked or unknown (its held pushes follow, in order); if a newer
-    /// connection owns the client, this one is closed instead.
-    /// </summary>
-    [Alias("Reattach")]
-    Task ReattachAsync(ClientRoute route);
-
-    /// <summary>A client's route now, or null when it is not connected.</summary>
-    [Alias("GetClientRoute")]
-    Task<ClientRoute?> GetClientRouteAsync(string clientId);
-
-    /// <summary>Forgets a client, if its route is still the given connection.</summary>
-    [Alias("Detach")]
-    Task DetachAsync(string clientId, string frontEndId, long connectionId);
-
-    /// <summary>Forgets every route through a front end that left the cluster.</summary>
-    [Alias("DropFrontEnd")]
-    Task DropFrontEndAsync(string frontEndId);
 
     /// <summary>
     /// When this user's last client left (written once, as the user goes offline; never per

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Orleans.Sente.Protocol;
+using Orleans.Sente.Routing;
 
 namespace Orleans.Sente;
 
@@ -28,7 +29,7 @@ public static class SenteGrainFactoryExtensions
     public static IClientGrain GetClientGrain(this IGrainFactory grains, string? userId, string clientId) =>
         grains.GetGrain<IClientGrain>(SenteKeys.ClientKey(userId, clientId));
 
-    /// <summary>The registry of live front ends (also the way to broadcast).</summary>
+    /// <summary>The registry of live front ends: the way to broadcast to every connected client.</summary>
     public static IFrontEndRegistryGrain GetFrontEndRegistry(this IGrainFactory grains) =>
         grains.GetGrain<IFrontEndRegistryGrain>(0);
 

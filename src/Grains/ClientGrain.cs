@@ -2,6 +2,7 @@ using Orleans;
 using Orleans.Sente;
 using Orleans.Sente.Grains;
 using Orleans.Sente.Protocol;
+using Orleans.Sente.Routing;
 
 namespace Sente.Grains;
 
@@ -12,24 +13,18 @@ namespace Sente.Grains;
 /// own, and this grain reads the route from its user when asked. The newest connection owns the
 /// client; the user grain closes an older one.
 /// </summary>
-internal sealed class ClientGrain : Grain, IClientGrain
+internal sealed class ClientGrain : Grain, IClientGrain, IClientRoutingGrain
 {
     private IUserGrain? _user;
     private string? _clientId;
 
-    private IUserGrain User => _user ??= GrainFactory.GetGrain<IUserGrain>(SenteKeys.UserKey(Key.UserId));
+    private IUserGrain User => _user ??= GrainFactory.GetUserGrainOrNil(Key.UserId);
 
     private (string? UserId, string ClientId) Key => SenteKeys.ParseClientKey(this.GetPrimaryKeyString());
 
     private string ClientId => _clientId ??= Key.ClientId;
 
-    public Task ConnectAsync(ClientRoute route) => User.AttachAsync(route);
-
-    public Task<bool> ResumeAsync(ClientRoute route) => User.AttachAsync(route);
-
-    public Task DisconnectAsync(string frontEndId, long connectionId) => User.DetachAsync(ClientId, frontEndId, connectionId);
-
-    public Task<ClientRoute?> GetRouteAsync() => User.GetClientRouteAsync(ClientId);
+    public Task<ClientRoute?> GetRouteAsync() => GrainFactory.GetUserRoutingGrain(Key.UserId).GetClientRouteAsync(ClientId);
 
     public Task PushAsync(SenteEvent @event, PushOptions? options = null) =>
         User.PushToClientAsync(ClientId, @event, options);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Sente.Routing;
 
 namespace Orleans.Sente.Grains;
 
@@ -60,7 +61,7 @@ internal sealed partial class FrontEndDirectory(IGrainFactory grains, FrontEndOu
         var deadline = DateTime.UtcNow + settleWithin;
         while (true)
         {
-            var snapshot = await grains.GetFrontEndRegistry().GetLiveAsync();
+            var snapshot = await grains.GetFrontEndLeases().GetLiveAsync();
             if (snapshot.Settled || DateTime.UtcNow >= deadline)
             {
                 return snapshot.Live;
@@ -77,7 +78,7 @@ internal sealed partial class FrontEndDirectory(IGrainFactory grains, FrontEndOu
         {
             try
             {
-                var gone = (await grains.GetFrontEndRegistry().GetGoneAsync()).ToImmutableHashSet(StringComparer.Ordinal);
+                var gone = (await grains.GetFrontEndLeases().GetGoneAsync()).ToImmutableHashSet(StringComparer.Ordinal);
                 Volatile.Write(ref _gone, gone);
                 outbox.Forget(gone);
                 foreach (var frontEndId in gone)
@@ -104,7 +105,7 @@ internal sealed partial class FrontEndDirectory(IGrainFactory grains, FrontEndOu
         {
             try
             {
-                await grains.GetGrain<IUserGrain>(key).DropFrontEndAsync(frontEndId);
+                await grains.GetUserRoutingGrainByKey(key).DropFrontEndAsync(frontEndId);
             }
             catch (Exception e)
             {

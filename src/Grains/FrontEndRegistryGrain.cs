@@ -6,6 +6,7 @@ using Orleans.Runtime;
 using Orleans.Sente;
 using Orleans.Sente.Grains;
 using Orleans.Sente.Protocol;
+using Orleans.Sente.Routing;
 
 namespace Sente.Grains;
 
@@ -17,7 +18,7 @@ internal sealed partial class FrontEndRegistryGrain(
     IOptions<SenteGrainOptions> options,
     IClusterMembershipService membership,
     TimeProvider clock,
-    ILogger<FrontEndRegistryGrain> logger) : Grain, IFrontEndRegistryGrain
+    ILogger<FrontEndRegistryGrain> logger) : Grain, IFrontEndRegistryGrain, IFrontEndLeaseGrain
 {
     private static readonly TimeSpan GoneMemory = TimeSpan.FromMinutes(10);
     private readonly Dictionary<string, FrontEndLease> _live = new(StringComparer.Ordinal);

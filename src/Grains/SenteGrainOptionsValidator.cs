@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Orleans.Sente.Routing;
 
 namespace Orleans.Sente.Grains;
 

@@ -3,6 +3,7 @@ using Orleans;
 using Orleans.Sente;
 using Orleans.Sente.Grains;
 using Orleans.Sente.Protocol;
+using Orleans.Sente.Routing;
 
 namespace Sente.Grains;
 

@@ -2,6 +2,7 @@ using Orleans;
 using Orleans.Sente;
 using Orleans.Sente.Grains;
 using Orleans.Sente.Protocol;
+using Orleans.Sente.Routing;
 namespace Sente.Grains;
 
 /// <summary>Groups: a client gone for good ends the memberships it had on its own.</summary>

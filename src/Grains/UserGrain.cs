@@ -6,6 +6,7 @@ using Orleans.Placement;
 using Orleans.Sente;
 using Orleans.Sente.Grains;
 using Orleans.Sente.Protocol;
+using Orleans.Sente.Routing;
 
 namespace Sente.Grains;
 
@@ -32,7 +33,7 @@ internal sealed partial class UserGrain(
     FrontEndOutbox outbox,
     IOptions<SenteGrainOptions> options,
     TimeProvider clock,
-    ILogger<UserGrain> logger) : Grain, IUserGrain
+    ILogger<UserGrain> logger) : Grain, IUserGrain, IUserRoutingGrain
 {
     private static readonly TimeSpan GraceTick = TimeSpan.FromMilliseconds(250);
     private readonly Dictionary<string, ClientSlot> _clients = new(StringComparer.Ordinal);

@@ -6,6 +6,7 @@ using Orleans.Runtime;
 using Orleans.Sente;
 using Orleans.Sente.Grains;
 using Orleans.Sente.Protocol;
+using Orleans.Sente.Routing;
 
 namespace Sente.Grains;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Sente.Deployment.Tests.Infrastructure;
 using Orleans.Sente.Hosting;
 using Orleans.Sente.Protocol;
+using Orleans.Sente.Routing;
 
 namespace Orleans.Sente.Deployment.Tests;
 

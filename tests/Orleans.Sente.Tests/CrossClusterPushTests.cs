@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Sente.AspNetCore;
 using Orleans.Sente.Protocol;
+using Orleans.Sente.Routing;
 using Orleans.Sente.Tests.Infrastructure;
 
 namespace Orleans.Sente.Tests;
@@ -84,10 +85,11 @@ public sealed class CrossClusterPushTests(ClusterFixture cluster)
         var (first, _) = await TestClient.ConnectAsync(cluster.FrontEnd1, user);
         await using var _first = first;
         var client = cluster.Silo2.Grains.GetClientGrain(user, first.ClientId);
-        var frontEnd1 = cluster.FrontEnd1.App.Services.GetRequiredService<FrontEnd>().Id;
-        var frontEnd2 = cluster.FrontEnd2.App.Services.GetRequiredService<FrontEnd>().Id;
+        var routing = cluster.Silo2.Grains.GetClientRoutingGrain(user, first.ClientId);
+        var frontEnd1 = cluster.FrontEnd1.App.Services.GetRequiredService<FrontEndConnections>().Id;
+        var frontEnd2 = cluster.FrontEnd2.App.Services.GetRequiredService<FrontEndConnections>().Id;
 
-        var route = await client.GetRouteAsync();
+        var route = await routing.GetRouteAsync();
         Assert.NotNull(route);
         Assert.Equal(frontEnd1, route.FrontEndId);
         Assert.Equal(SenteTransport.WebSocket, route.Transport);
@@ -98,13 +100,13 @@ public sealed class CrossClusterPushTests(ClusterFixture cluster)
         var (second, _) = await TestClient.ConnectAsync(cluster.FrontEnd2, user, clientId: first.ClientId);
         await using var _second = second;
         await first.WaitClosedAsync();
-        Assert.Equal(frontEnd2, (await client.GetRouteAsync())?.FrontEndId);
+        Assert.Equal(frontEnd2, (await routing.GetRouteAsync())?.FrontEndId);
         await client.PushAsync(SenteEvent.Create("test/to-the-newest"), PushOptions.Flushed);
         Assert.Equal("""[[[":test/to-the-newest"]],null]""", await second.ReceiveAsync());
 
         // Closed by the client: no route.
         await second.DisposeAsync();
-        await Eventually.HoldsAsync(client.GetRouteAsync, r => r is null, "the closed client has no route");
+        await Eventually.HoldsAsync(routing.GetRouteAsync, r => r is null, "the closed client has no route");
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class LeaseLapseTests(LeaseLapseFixture cluster, ITestOutputHelper
         await using var _bystander = bystander;
         Assert.StartsWith($"open {idle} ", await cluster.UidPorts.NextAsync(idle));
         Assert.StartsWith($"open {other} ", await cluster.UidPorts.NextAsync(other));
-        var frontEnd1 = cluster.FrontEnd1.App.Services.GetRequiredService<FrontEnd>();
+        var frontEnd1 = cluster.FrontEnd1.App.Services.GetRequiredService<FrontEndConnections>();
         var grains = cluster.Silo1.Grains;
 
         // Front end 1 goes silent: no renewal, no goodbye. Nobody pushes to the idle user.
@@ -76,7 +76,7 @@ public sealed class LeaseLapseTests(LeaseLapseFixture cluster, ITestOutputHelper
         var user = "hal-" + Guid.NewGuid().ToString("N")[..8];
         var (old, _) = await TestClient.ConnectAsync(cluster.FrontEnd1, user);
         await using var _old = old;
-        var frontEnd1 = cluster.FrontEnd1.App.Services.GetRequiredService<FrontEnd>();
+        var frontEnd1 = cluster.FrontEnd1.App.Services.GetRequiredService<FrontEndConnections>();
         var grains = cluster.Silo1.Grains;
         Assert.Equal(["test/before"], await PushAndReadAsync(grains, user, old, "test/before"));
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Sente.Protocol;
+using Orleans.Sente.Routing;
 using Orleans.Sente.Tests.Infrastructure;
 using Orleans.Sente.AspNetCore;
 
@@ -34,7 +35,7 @@ public sealed class ReplayWindowTests
             Assert.Null(plainSeen.Mark);
 
             // Front end 1 dies: the pushes accepted from now on are lost on their way to it.
-            var cut = frontEnd1.App.Services.GetRequiredService<FrontEnd>().CrashForTests();
+            var cut = frontEnd1.App.Services.GetRequiredService<FrontEndConnections>().CrashForTests();
             await PushAsync(silo.Grains, user, 11, 20);
             cut();
         }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Sente.Protocol;
+using Orleans.Sente.Routing;
 using Orleans.Sente.Tests.Infrastructure;
 
 namespace Orleans.Sente.Tests;
@@ -37,7 +38,8 @@ public sealed class SlowConsumerTests(SlowConsumerTests.Fixture fixture) : IClas
         using var _s = slow;
         using var _i = invoker;
         var user = FrontEnd.Grains.GetUserGrain(slowUser);
-        await Eventually.HoldsAsync(() => user.GetClientRouteAsync(slowClientId), r => r is not null, "the slow client is attached");
+        var routes = FrontEnd.Grains.GetUserRoutingGrain(slowUser);
+        await Eventually.HoldsAsync(() => routes.GetClientRouteAsync(slowClientId), r => r is not null, "the slow client is attached");
         var metrics = FrontEnd.App.Services.GetRequiredService<SenteMetrics>();
         var big = SenteEvent.Create("test/big", new string('x', PushChars));
         var deadline = DateTime.UtcNow + TestTimeouts.Start;
@@ -53,7 +55,7 @@ public sealed class SlowConsumerTests(SlowConsumerTests.Fixture fixture) : IClas
             await FrontEnd.Grains.GetUserGrain(calmUser).PushAsync(SenteEvent.Create("test/tick", pushes), PushOptions.Flushed);
             Assert.Equal($$"""[[[":test/tick",{{pushes}}]],null]""", await bystander.ReceiveAsync());
             Assert.True(metrics.QueuedBytes <= BudgetBytes + (2 * PushChars), $"{metrics.QueuedBytes} bytes queued after {pushes} pushes");
-            if (dropped["send-queue-full"] > 0 || await user.GetClientRouteAsync(slowClientId) is null)
+            if (dropped["send-queue-full"] > 0 || await routes.GetClientRouteAsync(slowClientId) is null)
             {
                 break;
             }
@@ -62,9 +64,9 @@ public sealed class SlowConsumerTests(SlowConsumerTests.Fixture fixture) : IClas
         Assert.True(pushes is > 1 and < MaxPushes, $"the front end gave up on the slow client after {pushes} pushes of {PushChars} bytes");
 
         // Its write cannot complete: the heartbeat aborts it after WriteTimeout, and its grain parks it.
-        await Eventually.HoldsAsync(() => user.GetClientRouteAsync(slowClientId), r => r is null, "the slow client is parked");
+        await Eventually.HoldsAsync(() => routes.GetClientRouteAsync(slowClientId), r => r is null, "the slow client is parked");
         Assert.True(metrics.QueuedBytes <= BudgetBytes + (2 * PushChars), $"{metrics.QueuedBytes} bytes queued at the end");
-        await Eventually.HoldsAsync(() => Task.FromResult(FrontEnd.App.Services.GetRequiredService<ConnectionStore>().OfUser(slowUser).Count), n => n == 0, "the slow connection is gone");
+        await Eventually.HoldsAsync(() => Task.FromResult(FrontEnd.App.Services.GetRequiredService<FrontEndConnections>().OfUser(slowUser).Count), n => n == 0, "the slow connection is gone");
         await Eventually.HoldsAsync(() => Task.FromResult(metrics.QueuedBytes), q => q <= 2 * PushChars, "the slow connection's queued bytes are freed");
 
         // Parked, not gone: a push now is held and replayed when the client comes back.

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Orleans.Core.Internal;
 using Orleans.Sente.Grains;
 using Orleans.Sente.Protocol;
+using Orleans.Sente.Routing;
 using Orleans.Sente.Tests.Infrastructure;
 
 namespace Orleans.Sente.Tests;
@@ -89,17 +90,18 @@ public sealed class UserGrainCollectionTests(CollectionClusterFixture cluster)
         var frontEnd = new HeldFrontEnd(uid);
         var reference = client.Grains.CreateObjectReference<IFrontEndObserver>(frontEnd);
         var frontEndId = "held-" + uid;
-        await client.Grains.GetFrontEndRegistry().RenewAsync(frontEndId, reference);
+        await client.Grains.GetFrontEndLeases().RenewAsync(frontEndId, reference);
         try
         {
             var route = new ClientRoute(frontEndId, 1, SenteTransport.WebSocket, uid, "c-" + uid, reference);
             frontEnd.Route = route;
             var user = client.Grains.GetUserGrain(uid);
-            await user.AttachAsync(route);
+            var routing = client.Grains.GetUserRoutingGrain(uid);
+            await routing.AttachAsync(route);
             await user.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
 
             // The connection closes: its detach activates the grain, whose rebuild asks the front end.
-            var detach = user.DetachAsync(route.ClientId, frontEndId, route.ConnectionId);
+            var detach = routing.DetachAsync(route.ClientId, frontEndId, route.ConnectionId);
             await frontEnd.Asked.Task.WaitAsync(TestTimeouts.Frame);
             frontEnd.Answer.SetResult();
             await detach.WaitAsync(TestTimeouts.Frame);
@@ -110,7 +112,7 @@ public sealed class UserGrainCollectionTests(CollectionClusterFixture cluster)
         }
         finally
         {
-            await client.Grains.GetFrontEndRegistry().RemoveAsync(frontEndId);
+            await client.Grains.GetFrontEndLeases().RemoveAsync(frontEndId);
         }
     }
 
@@ -129,13 +131,13 @@ public sealed class UserGrainCollectionTests(CollectionClusterFixture cluster)
         frontEnd.Answer.SetResult();
         var reference = client.Grains.CreateObjectReference<IFrontEndObserver>(frontEnd);
         var frontEndId = "slow-" + uid;
-        await client.Grains.GetFrontEndRegistry().RenewAsync(frontEndId, reference);
+        await client.Grains.GetFrontEndLeases().RenewAsync(frontEndId, reference);
         try
         {
             var route = new ClientRoute(frontEndId, 1, SenteTransport.WebSocket, uid, "c-" + uid, reference);
             frontEnd.Route = route;
             var user = client.Grains.GetUserGrain(uid);
-            await user.AttachAsync(route);
+            await client.Grains.GetUserRoutingGrain(uid).AttachAsync(route);
             await user.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
 
             // The push activates the grain again; its rebuild's first question goes unanswered.
@@ -149,7 +151,7 @@ public sealed class UserGrainCollectionTests(CollectionClusterFixture cluster)
         finally
         {
             await frontEnd.Closing.CancelAsync();
-            await client.Grains.GetFrontEndRegistry().RemoveAsync(frontEndId);
+            await client.Grains.GetFrontEndLeases().RemoveAsync(frontEndId);
         }
     }
 

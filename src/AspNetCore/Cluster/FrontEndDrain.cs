@@ -27,12 +27,6 @@ internal sealed class FrontEndDrain(IHostApplicationLifetime lifetime, IServiceP
 
     private void CloseAll()
     {
-        if (services.GetService<ConnectionStore>() is { } connections)
-        {
-            foreach (var connection in connections.All)
-            {
-                connection.Close(SenteCloseReason.ServerStopping);
-            }
-        }
+        services.GetService<FrontEndConnections>()?.CloseAll(SenteCloseReason.ServerStopping);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Distributed;
+using Orleans.Sente.Routing;
 
 namespace Orleans.Sente.AspNetCore;
 

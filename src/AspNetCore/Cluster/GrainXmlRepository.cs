@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Orleans.Sente.Routing;
 
 namespace Orleans.Sente.AspNetCore;
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
+using Orleans.Sente.Routing;
 
 namespace Orleans.Sente.AspNetCore;
 

@@ -7,9 +7,9 @@ namespace Orleans.Sente.AspNetCore;
 internal sealed class FrontEndHealthCheck(IServiceProvider services) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(services.GetService<FrontEnd>() is not { } frontEnd
+        Task.FromResult(services.GetService<FrontEndConnections>() is not { } frontEnd
             ? HealthCheckResult.Healthy("no Sente endpoint in this process")
-            : frontEnd.ReferenceAsync.IsCompletedSuccessfully
+            : frontEnd.Registered.IsCompletedSuccessfully
                 ? HealthCheckResult.Healthy($"front end {frontEnd.Id} registered")
                 : HealthCheckResult.Unhealthy($"front end {frontEnd.Id} has not registered with the cluster yet"));
 }

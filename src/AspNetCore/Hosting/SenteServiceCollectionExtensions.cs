@@ -25,7 +25,6 @@ public static class SenteServiceCollectionExtensions
         services.TryAddSingleton<SenteHandlers>();
         services.TryAddSingleton<SenteMetrics>();
         services.TryAddSingleton<PackerRegistry>();
-        services.TryAddSingleton<ConnectionStore>();
         services.TryAddSingleton<EventDispatcher>();
         services.TryAddSingleton<SenteEndpoint>();
         services.TryAddSingleton<SenteRequestChecks>();
@@ -33,11 +32,11 @@ public static class SenteServiceCollectionExtensions
         services.TryAddSingleton<GroupIndex>();
         services.TryAddSingleton<AjaxEndpoint>();
         services.TryAddSingleton<BatchScheduler>();
-        services.TryAddSingleton<FrontEnd>();
+        services.TryAddSingleton<FrontEndConnections>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, FaultedServiceExitCode>());
         services.AddHostedService(sp => sp.GetRequiredService<BatchScheduler>());
         services.AddHostedService<Heartbeat>();
-        services.AddHostedService(sp => sp.GetRequiredService<FrontEnd>());
+        services.AddHostedService(sp => sp.GetRequiredService<FrontEndConnections>());
         services.AddHostedService<FrontEndDrain>();
         services.AddTransient<IStartupFilter, WebSocketsStartupFilter>();
         return services;

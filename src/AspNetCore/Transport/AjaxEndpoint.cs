@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Sente.Protocol;
+using Orleans.Sente.Routing;
 
 namespace Orleans.Sente.AspNetCore;
 
@@ -21,10 +22,8 @@ namespace Orleans.Sente.AspNetCore;
 internal sealed partial class AjaxEndpoint(
     IOptions<SenteOptions> options,
     AjaxSessions sessions,
-    GroupIndex groups,
-    ConnectionStore connections,
+    FrontEndConnections connections,
     BatchScheduler scheduler,
-    FrontEnd frontEnd,
     EventDispatcher dispatcher,
     IGrainFactory grains,
     SenteMetrics metrics,
@@ -32,7 +31,7 @@ internal sealed partial class AjaxEndpoint(
 {
     private readonly SenteOptions _options = options.Value;
 
-    public async Task PollAsync(HttpContext context, SenteRequest request, string? userId, int packerIndex, ISentePacker packer, IFrontEndObserver reference)
+    public async Task PollAsync(HttpContext context, SenteRequest request, string? userId, int packerIndex, ISentePacker packer)
     {
         var handshake = context.Request.Query.ContainsKey("handshake?");
         if (!handshake && sessions.TryGet(userId, request.ClientId, out var existing))
@@ -50,14 +49,10 @@ internal sealed partial class AjaxEndpoint(
         };
         var resume = ResumePoint.Parse(resumeParam);
         sessions.Add(session);
-        var joined = groups.JoinAsync(session, frontEnd.Id, reference);
-        var route = session.RouteVia(frontEnd.Id, reference);
-        var user = grains.GetUserGrainOrNil(userId);
-        var known = false;
+        bool known;
         try
         {
-            await GrainRetry.RunAsync(async () => known = await user.AttachAsync(route, resume) && !handshake, context.RequestAborted);
-            await joined;
+            known = await connections.OpenAsync(session, resume, context.RequestAborted) && !handshake;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -156,13 +151,15 @@ internal sealed partial class AjaxEndpoint(
     private SenteEventContext Context(HttpContext http, string? userId, string clientId, SenteEvent @event, Action<EdnValue>? reply) =>
         new(userId, clientId, SenteTransport.Ajax, @event, reply, http.User, grains, CancellationToken.None);
 
+    /// <summary>
+    /// A session ended. Only one that expired (no poll for <c>AjaxSessionTimeout</c>) is detached from
+    /// its grain: any other was taken over or closed by the grain, never attached, or ends with this
+    /// front end's goodbye (see <see cref="FrontEndConnections.Closed"/>).
+    /// </summary>
     private void Ended(AjaxConnection session, bool expired)
     {
         sessions.Remove(session);
-        if (expired)
-        {
-            frontEnd.Forget(session);
-        }
+        connections.Closed(session, detach: expired);
     }
 
     private static async Task AnswerAsync(HttpContext context, ISentePacker packer, byte[]? body)

@@ -4,7 +4,8 @@ namespace Orleans.Sente.AspNetCore;
 
 /// <summary>
 /// The connections of this front end, by id and by user-id: a direct user index, so that
-/// answering "which of my clients belong to user U" never scans every connection.
+/// answering "which of my clients belong to user U" never scans every connection. Owned by
+/// <see cref="FrontEndConnections"/>, which alone adds and removes; the grains' observer reads it.
 /// </summary>
 internal sealed class ConnectionStore
 {
@@ -37,15 +38,20 @@ internal sealed class ConnectionStore
         }
     }
 
-    public void Remove(SenteConnection connection)
+    /// <summary>Removes a connection; returns false when it was not here (removed already).</summary>
+    public bool Remove(SenteConnection connection)
     {
-        _byId.TryRemove(connection.Id, out _);
+        if (!_byId.TryRemove(new KeyValuePair<long, SenteConnection>(connection.Id, connection)))
+        {
+            return false;
+        }
+
         var key = SenteKeys.UserKey(connection.UserId);
         lock (_userLock)
         {
             if (!_byUser.TryGetValue(key, out var ofUser) || Array.IndexOf(ofUser, connection) < 0)
             {
-                return;
+                return true;
             }
 
             if (ofUser.Length == 1)
@@ -57,6 +63,8 @@ internal sealed class ConnectionStore
                 _byUser[key] = Array.FindAll(ofUser, c => c != connection);
             }
         }
+
+        return true;
     }
 
     public bool TryGet(long id, out SenteConnection connection) => _byId.TryGetValue(id, out connection!);

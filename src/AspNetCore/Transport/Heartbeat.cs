@@ -13,7 +13,7 @@ namespace Orleans.Sente.AspNetCore;
 /// write has waited for its client longer than <c>WriteTimeout</c>. What fails for one
 /// connection is logged and skipped: the loop itself never ends before the host stops.
 /// </summary>
-internal sealed partial class Heartbeat(ConnectionStore connections, SenteMetrics metrics, IOptions<SenteOptions> options, ILogger<Heartbeat> logger) : BackgroundService
+internal sealed partial class Heartbeat(FrontEndConnections connections, SenteMetrics metrics, IOptions<SenteOptions> options, ILogger<Heartbeat> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

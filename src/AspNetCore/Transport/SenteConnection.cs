@@ -1,4 +1,5 @@
 using Orleans.Sente.Protocol;
+using Orleans.Sente.Routing;
 
 namespace Orleans.Sente.AspNetCore;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Sente.Protocol;
+using Orleans.Sente.Routing;
 
 namespace Orleans.Sente.AspNetCore;
 
@@ -14,15 +15,13 @@ namespace Orleans.Sente.AspNetCore;
 internal sealed partial class SenteEndpoint(
     IOptions<SenteOptions> options,
     PackerRegistry packers,
-    ConnectionStore connections,
+    FrontEndConnections connections,
     BatchScheduler scheduler,
-    FrontEnd frontEnd,
     EventDispatcher dispatcher,
     IGrainFactory grains,
     SenteMetrics metrics,
     SenteRequestChecks checks,
     AjaxEndpoint ajax,
-    GroupIndex groups,
     IHostApplicationLifetime lifetime,
     ILogger<SenteEndpoint> logger)
 {
@@ -135,10 +134,9 @@ internal sealed partial class SenteEndpoint(
             return;
         }
 
-        IFrontEndObserver reference;
         try
         {
-            reference = await frontEnd.ReferenceAsync.WaitAsync(RegistrationWait, context.RequestAborted);
+            await connections.Registered.WaitAsync(RegistrationWait, context.RequestAborted);
         }
         catch (TimeoutException)
         {
@@ -148,17 +146,17 @@ internal sealed partial class SenteEndpoint(
 
         if (context.WebSockets.IsWebSocketRequest)
         {
-            await RunWebSocketAsync(context, request, userId, packerIndex, reference);
+            await RunWebSocketAsync(context, request, userId, packerIndex);
         }
         else
         {
-            await ajax.PollAsync(context, request, userId, packerIndex, packers[packerIndex], reference);
+            await ajax.PollAsync(context, request, userId, packerIndex, packers[packerIndex]);
         }
     }
 
     private static readonly WebSocketAcceptContext NoProtocolPings = new() { KeepAliveInterval = TimeSpan.Zero };
 
-    private async Task RunWebSocketAsync(HttpContext context, SenteRequest request, string? userId, int packerIndex, IFrontEndObserver reference)
+    private async Task RunWebSocketAsync(HttpContext context, SenteRequest request, string? userId, int packerIndex)
     {
         // Sente's own keep-alive (the Heartbeat's ws-ping) watches the socket; no protocol-level
         // ping timer per socket on top of it.
@@ -171,8 +169,6 @@ internal sealed partial class SenteEndpoint(
             SendsResumeMarks = context.Request.Query.TryGetValue(ResumePoint.Param, out var resumeParam),
         };
         var resume = ResumePoint.Parse(resumeParam);
-        var user = grains.GetUserGrainOrNil(userId);
-        var route = connection.RouteVia(frontEnd.Id, reference);
 
         // The handshake is queued first, and sending starts only once the user's grain
         // knows the route: a client that has seen its handshake can already be pushed to.
@@ -181,16 +177,12 @@ internal sealed partial class SenteEndpoint(
             connection.SendValue(Envelope.HandshakeFrame(UidValue(userId), _options.HandshakeDataFn(request)));
         }
 
-        connections.Add(connection);
-        var joined = groups.JoinAsync(connection, frontEnd.Id, reference);
-        metrics.Opened(SenteTransport.WebSocket);
         LogConnected(logger, connection.Id, request.ClientId, userId);
         try
         {
             try
             {
-                await GrainRetry.RunAsync(() => user.AttachAsync(route, resume), context.RequestAborted);
-                await joined;
+                await connections.OpenAsync(connection, resume, context.RequestAborted);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -209,10 +201,7 @@ internal sealed partial class SenteEndpoint(
         }
         finally
         {
-            connections.Remove(connection);
-            groups.Leave(connection);
-            metrics.Closed(SenteTransport.WebSocket);
-            frontEnd.Forget(connection);
+            connections.Closed(connection, detach: true);
         }
     }
 

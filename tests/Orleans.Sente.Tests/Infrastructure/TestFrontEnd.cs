@@ -73,7 +73,7 @@ internal sealed class TestFrontEnd : IAsyncDisposable
         await app.StartAsync().WaitAsync(TestTimeouts.Start);
         var address = app.Urls.First();
         var frontEnd = new TestFrontEnd(app, new Uri(address));
-        await frontEnd.App.Services.GetRequiredService<FrontEnd>().ReferenceAsync.WaitAsync(TestTimeouts.Start);
+        await frontEnd.App.Services.GetRequiredService<FrontEndConnections>().Registered.WaitAsync(TestTimeouts.Start);
         return frontEnd;
     }
 

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Orleans.Concurrency;
 using Orleans.Sente.Protocol;
 
-namespace Orleans.Sente;
+namespace Orleans.Sente.Routing;
 
 /// <summary>
 /// The groups of one user as its front ends need them: the groups the user is in, and the groups
@@ -10,7 +10,7 @@ namespace Orleans.Sente;
 /// end keeps the newest of what it was told and what it asked.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("sente.UserGroups")]
-public sealed record UserGroups(
+internal sealed record UserGroups(
     [property: Id(0)] long Version,
     [property: Id(1)] ImmutableArray<string> Groups,
     [property: Id(2)] ImmutableDictionary<string, ImmutableArray<string>> ClientGroups)
@@ -29,7 +29,7 @@ public sealed record UserGroups(
 /// the group's pushes in the order the group accepted them, once each.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("sente.GroupDelivery")]
-public sealed record GroupDelivery(
+internal sealed record GroupDelivery(
     [property: Id(0)] string GroupKey,
     [property: Id(1)] SenteEvent Event,
     [property: Id(2)] bool Flush,

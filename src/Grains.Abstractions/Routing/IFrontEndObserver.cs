@@ -2,7 +2,7 @@ using Orleans.Concurrency;
 using System.Collections.Immutable;
 using Orleans.Sente.Protocol;
 
-namespace Orleans.Sente;
+namespace Orleans.Sente.Routing;
 
 /// <summary>
 /// A front end, as grains see it. Each front end creates one observer reference and holds it
@@ -10,7 +10,7 @@ namespace Orleans.Sente;
 /// so a dead front end never holds up a grain.
 /// </summary>
 [Alias("sente.IFrontEndObserver")]
-public interface IFrontEndObserver : IGrainObserver
+internal interface IFrontEndObserver : IGrainObserver
 {
     /// <summary>Writes one push to some of this front end's connections.</summary>
     [OneWay, Alias("Deliver")]

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Orleans.Sente;
+namespace Orleans.Sente.Routing;
 
 /// <summary>
 /// One entry of the front ends' shared session store (ASP.NET Core's distributed session):
@@ -8,7 +8,7 @@ namespace Orleans.Sente;
 /// request lands on any front end and finds the same session.
 /// </summary>
 [Alias("sente.ISessionGrain")]
-public interface ISessionGrain : IGrainWithStringKey
+internal interface ISessionGrain : IGrainWithStringKey
 {
     /// <summary>The value, or null when absent or expired; reading slides the expiry.</summary>
     [Alias("Get")]
@@ -27,7 +27,7 @@ public interface ISessionGrain : IGrainWithStringKey
 
 /// <summary>When a session entry expires: absolute, sliding, both or neither.</summary>
 [GenerateSerializer, Immutable, Alias("sente.SessionExpiry")]
-public sealed record SessionExpiry(
+internal sealed record SessionExpiry(
     [property: Id(0)] DateTimeOffset? AbsoluteUtc,
     [property: Id(1)] TimeSpan? Sliding);
 
@@ -36,7 +36,7 @@ public sealed record SessionExpiry(
 /// protected by one front end is read by another.
 /// </summary>
 [Alias("sente.IKeyRingGrain")]
-public interface IKeyRingGrain : IGrainWithIntegerKey
+internal interface IKeyRingGrain : IGrainWithIntegerKey
 {
     [Alias("GetAll")]
     Task<ImmutableArray<string>> GetAllAsync();

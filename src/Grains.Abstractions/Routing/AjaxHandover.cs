@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Orleans.Sente.Protocol;
 
-namespace Orleans.Sente;
+namespace Orleans.Sente.Routing;
 
 /// <summary>
 /// What a front end hands back when an Ajax session of its own is taken over by a newer
@@ -11,7 +11,7 @@ namespace Orleans.Sente;
 /// in flight to the old front end), to the new connection.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("sente.AjaxHandover")]
-public sealed record AjaxHandover(
+internal sealed record AjaxHandover(
     [property: Id(0)] ImmutableArray<SenteEvent> Unsent,
     [property: Id(1)] long Epoch,
     [property: Id(2)] long AdmittedThrough)

@@ -1,23 +1,15 @@
 using System.Collections.Immutable;
 using Orleans.Sente.Protocol;
 
-namespace Orleans.Sente;
-
-/// <summary>The transport a client is connected with.</summary>
-[GenerateSerializer, Alias("sente.Transport")]
-public enum SenteTransport
-{
-    WebSocket = 0,
-    Ajax = 1,
-}
+namespace Orleans.Sente.Routing;
 
 /// <summary>
 /// Where one client's socket lives: which front end (and its observer), which connection
-/// on it, which transport, and which user. Held by the client's grain and cached by its
-/// user's grain for fan-out.
+/// on it, which transport, and which user. A front end attaches it to the client's user grain,
+/// which keeps it to fan pushes out.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("sente.ClientRoute")]
-public sealed record ClientRoute(
+internal sealed record ClientRoute(
     [property: Id(0)] string FrontEndId,
     [property: Id(1)] long ConnectionId,
     [property: Id(2)] SenteTransport Transport,
@@ -38,7 +30,7 @@ public sealed record ClientRoute(
 /// one message to a front end carries pushes of many traces, so each delivery carries its own.
 /// </remarks>
 [GenerateSerializer, Immutable, Alias("sente.Delivery")]
-public sealed record Delivery(
+internal sealed record Delivery(
     [property: Id(0)] ImmutableArray<long> ConnectionIds,
     [property: Id(1)] SenteEvent Event,
     [property: Id(2)] bool Flush,
@@ -54,7 +46,7 @@ public sealed record Delivery(
 /// push frame to a client that asked for marks, and the <c>resume</c> parameter it reconnects with.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("sente.ResumePoint")]
-public sealed record ResumePoint([property: Id(0)] long Epoch, [property: Id(1)] long PushId)
+internal sealed record ResumePoint([property: Id(0)] long Epoch, [property: Id(1)] long PushId)
 {
     /// <summary>The query parameter: empty on a first connect (marks wanted, nothing received), else <c>epoch:push-id</c>.</summary>
     public const string Param = "resume";
@@ -73,35 +65,3 @@ public sealed record ResumePoint([property: Id(0)] long Epoch, [property: Id(1)]
                 : null;
     }
 }
-
-/// <summary>
-/// How a push is sent. <see cref="Flush"/> writes it at once rather than within the send buffer
-/// window. <see cref="Durable"/> (user pushes only) keeps it in the user's offline inbox when the
-/// user has no connected or parked client, to be delivered in order on the user's next connect;
-/// a durable push to an offline user waits for that storage write, any other push never does.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("sente.PushOptions")]
-public sealed record PushOptions([property: Id(0)] bool Flush = false, [property: Id(1)] bool Durable = false)
-{
-    public static readonly PushOptions Default = new();
-    public static readonly PushOptions Flushed = new(true);
-
-    /// <summary>Kept for an offline user and delivered on the next connect.</summary>
-    public static readonly PushOptions DurablePush = new(Durable: true);
-}
-
-/// <summary>A front end known to the cluster.</summary>
-[GenerateSerializer, Immutable, Alias("sente.FrontEndLease")]
-public sealed record FrontEndLease(
-    [property: Id(0)] string FrontEndId,
-    [property: Id(1)] IFrontEndObserver Observer,
-    [property: Id(2)] DateTime ExpiresUtc);
-
-/// <summary>
-/// The live front ends. <see cref="Settled"/> is false while the registry is younger than one
-/// lease period (it re-activated after a silo loss and not every front end has renewed yet).
-/// </summary>
-[GenerateSerializer, Immutable, Alias("sente.FrontEndSnapshot")]
-public sealed record FrontEndSnapshot(
-    [property: Id(0)] ImmutableArray<FrontEndLease> Live,
-    [property: Id(1)] bool Settled);
