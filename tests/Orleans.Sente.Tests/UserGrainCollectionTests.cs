@@ -171,12 +171,12 @@ public sealed class UserGrainCollectionTests(CollectionClusterFixture cluster)
         frontEnd.Answer.SetResult();
         var reference = client.Grains.CreateObjectReference<IFrontEndObserver>(frontEnd);
         var frontEndId = "count-" + uid;
-        await client.Grains.GetFrontEndRegistry().RenewAsync(frontEndId, reference);
+        await client.Grains.GetFrontEndLeases().RenewAsync(frontEndId, reference);
         try
         {
             var route = new ClientRoute(frontEndId, 1, SenteTransport.WebSocket, uid, "c-" + uid, reference);
             var user = client.Grains.GetUserGrain(uid);
-            Assert.False(await user.AttachAsync(route));
+            Assert.False(await client.Grains.GetUserRoutingGrain(uid).AttachAsync(route));
             frontEnd.Route = route;
             await AssertConnectedAsync(uid, true);
             Assert.Equal(0, frontEnd.Asks);
@@ -190,7 +190,7 @@ public sealed class UserGrainCollectionTests(CollectionClusterFixture cluster)
         }
         finally
         {
-            await client.Grains.GetFrontEndRegistry().RemoveAsync(frontEndId);
+            await client.Grains.GetFrontEndLeases().RemoveAsync(frontEndId);
         }
     }
 
