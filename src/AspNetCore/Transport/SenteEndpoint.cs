@@ -169,6 +169,7 @@ internal sealed partial class SenteEndpoint(
             socket, context.Abort, _options, scheduler, metrics, logger)
         {
             SendsResumeMarks = context.Request.Query.TryGetValue(ResumePoint.Param, out var resumeParam),
+            ResumeMark = resumeParam,
         };
         var resume = ResumePoint.Parse(resumeParam);
         var user = grains.GetUserGrainOrNil(userId);
