@@ -176,23 +176,47 @@ internal sealed class GroupPushesSeen
     {
         while (!Data.Contains(last))
         {
-            var frame = await client.ReceiveJsonAsync();
-            if (frame.ValueKind != System.Text.Json.JsonValueKind.Array || frame[0].ValueKind != System.Text.Json.JsonValueKind.Array
-                || frame[0].GetArrayLength() == 0 || frame[0][0].ValueKind != System.Text.Json.JsonValueKind.Array)
+            Read(await client.ReceiveJsonAsync());
+        }
+    }
+
+    /// <summary>Reads every frame the client got until its socket closed.</summary>
+    public async Task ReadUntilClosedAsync(TestClient client)
+    {
+        await client.WaitClosedAsync();
+        while (true)
+        {
+            System.Text.Json.JsonElement frame;
+            try
             {
-                continue;
+                frame = await client.ReceiveJsonAsync();
+            }
+            catch (InvalidOperationException)
+            {
+                return;
             }
 
-            foreach (var e in frame[0].EnumerateArray())
+            Read(frame);
+        }
+    }
+
+    private void Read(System.Text.Json.JsonElement frame)
+    {
+        if (frame.ValueKind != System.Text.Json.JsonValueKind.Array || frame[0].ValueKind != System.Text.Json.JsonValueKind.Array
+            || frame[0].GetArrayLength() == 0 || frame[0][0].ValueKind != System.Text.Json.JsonValueKind.Array)
+        {
+            return;
+        }
+
+        foreach (var e in frame[0].EnumerateArray())
+        {
+            if (e[0].GetString() == ":chsk/resume")
             {
-                if (e[0].GetString() == ":chsk/resume")
-                {
-                    Mark = e[1].GetString();
-                }
-                else
-                {
-                    Data.Add(e[1].GetString()!);
-                }
+                Mark = e[1].GetString();
+            }
+            else
+            {
+                Data.Add(e[1].GetString()!);
             }
         }
     }
