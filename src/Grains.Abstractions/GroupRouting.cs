@@ -18,6 +18,9 @@ public sealed record UserGroups(
     /// <summary>No groups.</summary>
     public static readonly UserGroups None = new(0, [], ImmutableDictionary<string, ImmutableArray<string>>.Empty);
 
+    /// <summary>No group at all, for the user or any of its clients.</summary>
+    public bool IsEmpty => Groups.IsEmpty && ClientGroups.IsEmpty;
+
     /// <summary>The group keys a client of this user belongs to.</summary>
     public IEnumerable<string> Of(string clientId) =>
         ClientGroups.TryGetValue(clientId, out var own) ? Groups.Union(own, StringComparer.Ordinal) : Groups;
@@ -109,6 +112,29 @@ internal interface IUserGroupsGrain : IGrainWithStringKey
     /// <summary>A client of the user is gone for good: its own memberships end.</summary>
     [OneWay, Alias("ClientGone")]
     Task ClientGoneAsync(string clientId);
+}
+
+/// <summary>
+/// Whether a user has groups, kept with the user's other persisted data (its last-seen time, read
+/// when the user comes online; same key as the user grain): a front end asks it before the user's
+/// groups record, so that a user without groups costs no read of one. The user's groups record
+/// sets it as the user gets its first group (before the change is told) and clears it as the
+/// user loses its last one.
+/// </summary>
+[Alias("sente.IUserGroupsMarkerGrain")]
+internal interface IUserGroupsMarkerGrain : IGrainWithStringKey
+{
+    /// <summary>True or false when known; null for a user whose record is older than the marker.</summary>
+    [Alias("HasGroups")]
+    Task<bool?> HasGroupsAsync();
+
+    /// <summary>What a front end found in the groups record of a user whose marker is not known yet; kept with the next write.</summary>
+    [OneWay, Alias("NoteGroups")]
+    Task NoteGroupsAsync(bool hasGroups);
+
+    /// <summary>The user got its first group, or lost its last one: written before this completes.</summary>
+    [Alias("SetGroups")]
+    Task SetGroupsAsync(bool hasGroups);
 }
 
 /// <summary>What front ends call on a group grain: they hold members' connections and want its pushes.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
@@ -6,6 +7,7 @@ using Orleans.Runtime;
 using Orleans.Sente;
 using Orleans.Sente.Grains;
 using Orleans.Sente.Protocol;
+using Orleans.Storage;
 
 namespace Sente.Grains;
 
@@ -41,22 +43,24 @@ internal sealed partial class GroupGrain(
 
     private string Name => SenteKeys.GroupNameOf(this.GetPrimaryKeyString());
 
-    private int MemberCount => state.State.Users.Count + state.State.Clients.Count;
+    private GroupMembership _members = null!;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private int MemberCount => _members.Count;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _members = new GroupMembership(state, ServiceProvider.GetRequiredKeyedService<IGrainStorage>(SenteGrainStorage.ProviderName), this.GetGrainId());
+        await _members.LoadAsync();
         if (MemberCount > 0)
         {
             _rebuild = RebuildAsync();
         }
-
-        return Task.CompletedTask;
     }
 
     public async Task AddUserAsync(string userId)
     {
         CheckUserId(userId);
-        if (state.State.Users.Contains(userId))
+        if (_members.Users.Contains(userId))
         {
             return;
         }
@@ -66,8 +70,7 @@ internal sealed partial class GroupGrain(
         // The user's record first: it checks the user's own limit, and its front ends index the new
         // membership before this call completes, so pushes accepted after it reach the user's clients.
         await GrainFactory.GetGrain<IUserGroupsGrain>(SenteKeys.UserKey(userId)).AddAsync(this.GetPrimaryKeyString(), null);
-        state.State.Users.Add(userId);
-        await state.WriteStateAsync();
+        await _members.AddAsync(userId, null);
         _joins.Joined(userId, null, _sequence, clock.GetUtcNow(), _options.ReplayWindowMaxAge);
     }
 
@@ -76,26 +79,21 @@ internal sealed partial class GroupGrain(
         CheckUserId(userId);
         await GrainFactory.GetGrain<IUserGroupsGrain>(SenteKeys.UserKey(userId)).RemoveAsync(this.GetPrimaryKeyString(), null);
         _joins.Left(userId, null);
-        if (state.State.Users.Remove(userId))
-        {
-            await state.WriteStateAsync();
-        }
+        await _members.RemoveAsync(userId, null);
     }
 
     public async Task AddClientAsync(string userId, string clientId)
     {
         CheckUserId(userId);
         CheckClientId(clientId);
-        var member = new GroupClient(userId, clientId);
-        if (state.State.Clients.Contains(member))
+        if (_members.Clients.Contains(new GroupClient(userId, clientId)))
         {
             return;
         }
 
         CheckRoom();
         await GrainFactory.GetGrain<IUserGroupsGrain>(SenteKeys.UserKey(userId)).AddAsync(this.GetPrimaryKeyString(), clientId);
-        state.State.Clients.Add(member);
-        await state.WriteStateAsync();
+        await _members.AddAsync(userId, clientId);
         _joins.Joined(userId, clientId, _sequence, clock.GetUtcNow(), _options.ReplayWindowMaxAge);
     }
 
@@ -105,19 +103,13 @@ internal sealed partial class GroupGrain(
         CheckClientId(clientId);
         await GrainFactory.GetGrain<IUserGroupsGrain>(SenteKeys.UserKey(userId)).RemoveAsync(this.GetPrimaryKeyString(), clientId);
         _joins.Left(userId, clientId);
-        if (state.State.Clients.Remove(new GroupClient(userId, clientId)))
-        {
-            await state.WriteStateAsync();
-        }
+        await _members.RemoveAsync(userId, clientId);
     }
 
     public async Task ForgetClientAsync(string userId, string clientId)
     {
         _joins.Left(userId, clientId);
-        if (state.State.Clients.Remove(new GroupClient(userId, clientId)))
-        {
-            await state.WriteStateAsync();
-        }
+        await _members.RemoveAsync(userId, clientId);
     }
 
     public async Task<GroupPushResult> PushAsync(SenteEvent @event, PushOptions? options = null)
@@ -161,8 +153,8 @@ internal sealed partial class GroupGrain(
 
     public Task<GroupMembers> GetMembersAsync() =>
         Task.FromResult(new GroupMembers(
-            [.. state.State.Users.Order(StringComparer.Ordinal)],
-            [.. state.State.Clients.OrderBy(c => c.UserId, StringComparer.Ordinal).ThenBy(c => c.ClientId, StringComparer.Ordinal)]));
+            [.. _members.Users.Order(StringComparer.Ordinal)],
+            [.. _members.Clients.OrderBy(c => c.UserId, StringComparer.Ordinal).ThenBy(c => c.ClientId, StringComparer.Ordinal)]));
 
     public async Task<GroupPosition> SubscribeAsync(string frontEndId, IFrontEndObserver frontEnd, long generation)
     {
@@ -186,8 +178,8 @@ internal sealed partial class GroupGrain(
     {
         await _rebuild;
         var now = clock.GetUtcNow();
-        var asUser = state.State.Users.Contains(userId);
-        var asClient = state.State.Clients.Contains(new GroupClient(userId, clientId));
+        var asUser = _members.Users.Contains(userId);
+        var asClient = _members.Clients.Contains(new GroupClient(userId, clientId));
         if (!asUser && !asClient)
         {
             // Not a member (any more): owed nothing; live pushes after this answer are not its either.

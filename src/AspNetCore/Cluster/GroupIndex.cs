@@ -83,7 +83,7 @@ internal sealed partial class GroupIndex(IGrainFactory grains, SenteMetrics metr
         {
             if (load)
             {
-                entry.Loaded.TrySetResult(await grains.GetGrain<IUserGroupsGrain>(key).GetAsync());
+                entry.Loaded.TrySetResult(await LoadAsync(key));
             }
 
             Apply(key, entry, await entry.Loaded.Task, ref subscribe);
@@ -96,6 +96,29 @@ internal sealed partial class GroupIndex(IGrainFactory grains, SenteMetrics metr
 
         await SubscribeAsync(subscribe, frontEndId, reference);
         CatchUpAsync(connection, frontEndId).Ignore();
+    }
+
+    /// <summary>
+    /// A user's groups: none without a read of its groups record when its marker (kept with its
+    /// last-seen time, which its coming online reads anyway) says it has none. A marker not known
+    /// yet is told what the record holds.
+    /// </summary>
+    private async Task<UserGroups> LoadAsync(string key)
+    {
+        var marker = grains.GetGrain<IUserGroupsMarkerGrain>(key);
+        var has = await marker.HasGroupsAsync();
+        if (has == false)
+        {
+            return UserGroups.None;
+        }
+
+        var groups = await grains.GetGrain<IUserGroupsGrain>(key).GetAsync();
+        if (has is null)
+        {
+            marker.NoteGroupsAsync(!groups.IsEmpty).Ignore();
+        }
+
+        return groups;
     }
 
     /// <summary>Takes an ended connection out of its groups, keeping its positions a while.</summary>

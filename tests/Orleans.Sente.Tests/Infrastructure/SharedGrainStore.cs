@@ -33,6 +33,9 @@ internal sealed class SharedGrainStore
     /// <summary>Bytes written under a state name, all writes together.</summary>
     public long WrittenBytes(string stateName) => _writtenBytes.GetValueOrDefault(stateName);
 
+    /// <summary>Bytes written under the state names that <paramref name="stateNames"/> selects.</summary>
+    public long WrittenBytes(Func<string, bool> stateNames) => _writtenBytes.Where(w => stateNames(w.Key)).Sum(w => w.Value);
+
     private sealed class Provider(SharedGrainStore store, Serializer serializer) : IGrainStorage
     {
         public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
