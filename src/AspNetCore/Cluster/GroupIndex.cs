@@ -219,7 +219,7 @@ internal sealed partial class GroupIndex(IGrainFactory grains, SenteMetrics metr
             _users.Remove(indexed.UserKey);
         }
 
-        var positions = indexed.Connection.Groups.Positions();
+        var positions = indexed.Connection.GroupsIfAny?.Positions() ?? ImmutableDictionary<string, GroupPosition>.Empty;
         var now = Stopwatch.GetTimestamp();
         while (_endedOrder.TryPeek(out var oldest) && Stopwatch.GetElapsedTime(oldest.At, now) > EndedKept)
         {
@@ -384,7 +384,11 @@ internal sealed partial class GroupIndex(IGrainFactory grains, SenteMetrics metr
             group.Settle(connection, answer, metrics, logger);
         }));
 
-        connection.Groups.DropCarried();
+        // Groups the client's mark named that it is not in here are not carried on in its marks.
+        if (connection.ResumeMark?.Contains(ResumePoint.GroupsSeparator, StringComparison.Ordinal) == true)
+        {
+            connection.Groups.DropCarried();
+        }
     }
 
     /// <summary>A connection in the index: its user, its groups, and whether what it missed is settled.</summary>

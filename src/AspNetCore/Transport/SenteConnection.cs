@@ -53,6 +53,9 @@ internal abstract class SenteConnection(long id, string clientId, string? userId
 
     private GroupMarks? _groups;
 
+    /// <summary>This connection's group positions, if it ever had any (null for a connection never in a group, without a mark).</summary>
+    public GroupMarks? GroupsIfAny => Volatile.Read(ref _groups);
+
     /// <summary>
     /// The batch to write, with the resume mark appended when the client asked for marks and the
     /// batch holds a push of a user grain or of a group; the group pushes of the batch advance this
