@@ -15,7 +15,7 @@ namespace Orleans.Sente.Tests;
 /// </summary>
 public sealed class GroupKillTests
 {
-    /// <summary>Death detection (probes every second, two missed) and the grains moving, with a wide margin for a loaded machine.</summary>
+    /// <summary>Death detection (a probe every 2 s, three missed) and the grains moving, with a wide margin for a loaded machine.</summary>
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(60);
 
     /// <summary>One push call's bound while the killed silo's grains move: a call that gets no answer is tried again.</summary>

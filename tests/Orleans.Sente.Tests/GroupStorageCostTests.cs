@@ -63,10 +63,13 @@ public sealed class GroupStorageCostTests
         await using var frontEnd = await TestFrontEnd.StartAsync([silo]);
         var (loner, member, name) = ("loner-" + Guid.NewGuid().ToString("N")[..8], "member-" + Guid.NewGuid().ToString("N")[..8], "room-" + Guid.NewGuid().ToString("N")[..8]);
 
-        // Both come online once, and go offline (their last-seen time is written).
+        // Both come online once (users from before the marker: their groups record is read, and the
+        // marker learns that they have none), and go offline (the marker is written with their
+        // last-seen time).
         foreach (var user in new[] { loner, member })
         {
             var (tab, _) = await TestClient.ConnectAsync(frontEnd, user);
+            await Eventually.HoldsAsync(() => silo.Grains.GetGrain<IUserGroupsMarkerGrain>(SenteKeys.UserKey(user)).HasGroupsAsync(), has => has == false, $"{user} is known to have no groups");
             await tab.DisposeAsync();
             await Eventually.HoldsAsync(() => silo.Grains.GetUserGrain(user).GetLastSeenAsync(), at => at is not null, $"{user} went offline");
         }
