@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
@@ -7,6 +8,7 @@ using Orleans.Sente;
 using Orleans.Sente.Grains;
 using Orleans.Sente.Protocol;
 using Orleans.Sente.Routing;
+using Orleans.Storage;
 
 namespace Sente.Grains;
 
@@ -15,17 +17,25 @@ namespace Sente.Grains;
 /// each front end subscribes when its first connection of a member opens (or becomes a member), and
 /// an activation that starts with members asks the live front ends whether they hold any. A push is
 /// one one-way message per subscribed front end, numbered per front end, whatever the member count:
-/// the front end knows which of its connections belong to the group (docs/groups.md).
+/// the front end knows which of its connections belong to the group (docs/groups.md). Each push also
+/// gets a number in the group's own order and stays in a bounded replay window, from which a member
+/// client that reconnects gets what it missed while it was away.
 /// </summary>
 internal sealed partial class GroupGrain(
     [PersistentState("group", SenteGrainStorage.ProviderName)] IPersistentState<GroupState> state,
     FrontEndDirectory directory,
     IOptions<SenteGrainOptions> options,
+    SenteGrainMetrics metrics,
     TimeProvider clock,
     ILogger<GroupGrain> logger) : Grain, IGroupGrain, IGroupFanOutGrain
 {
     private readonly SenteGrainOptions _options = options.Value;
     private readonly Dictionary<string, Target> _targets = new(StringComparer.Ordinal);
+    private readonly GroupReplayWindow _window = new();
+    private readonly RecentJoins _joins = new();
+
+    // The group's own order within this activation: the number of its last push.
+    private long _sequence;
 
     // Grows with each activation, as a user grain's does: a front end tells the pushes of a new
     // activation (which count from 1 again) from late ones of a replaced activation.
@@ -34,22 +44,24 @@ internal sealed partial class GroupGrain(
 
     private string Name => SenteKeys.GroupNameOf(this.GetPrimaryKeyString());
 
-    private int MemberCount => state.State.Users.Count + state.State.Clients.Count;
+    private GroupMembership _members = null!;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private int MemberCount => _members.Count;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _members = new GroupMembership(state, ServiceProvider.GetRequiredKeyedService<IGrainStorage>(SenteGrainStorage.ProviderName), this.GetGrainId());
+        await _members.LoadAsync();
         if (MemberCount > 0)
         {
             _rebuild = RebuildAsync();
         }
-
-        return Task.CompletedTask;
     }
 
     public async Task AddUserAsync(string userId)
     {
         CheckUserId(userId);
-        if (state.State.Users.Contains(userId))
+        if (_members.Users.Contains(userId))
         {
             return;
         }
@@ -59,34 +71,31 @@ internal sealed partial class GroupGrain(
         // The user's record first: it checks the user's own limit, and its front ends index the new
         // membership before this call completes, so pushes accepted after it reach the user's clients.
         await GrainFactory.GetGrain<IUserGroupsGrain>(SenteKeys.UserKey(userId)).AddAsync(this.GetPrimaryKeyString(), null);
-        state.State.Users.Add(userId);
-        await state.WriteStateAsync();
+        await _members.AddAsync(userId, null);
+        _joins.Joined(userId, null, _sequence, clock.GetUtcNow(), _options.ReplayWindowMaxAge);
     }
 
     public async Task RemoveUserAsync(string userId)
     {
         CheckUserId(userId);
         await GrainFactory.GetGrain<IUserGroupsGrain>(SenteKeys.UserKey(userId)).RemoveAsync(this.GetPrimaryKeyString(), null);
-        if (state.State.Users.Remove(userId))
-        {
-            await state.WriteStateAsync();
-        }
+        _joins.Left(userId, null);
+        await _members.RemoveAsync(userId, null);
     }
 
     public async Task AddClientAsync(string userId, string clientId)
     {
         CheckUserId(userId);
         CheckClientId(clientId);
-        var member = new GroupClient(userId, clientId);
-        if (state.State.Clients.Contains(member))
+        if (_members.Clients.Contains(new GroupClient(userId, clientId)))
         {
             return;
         }
 
         CheckRoom();
         await GrainFactory.GetGrain<IUserGroupsGrain>(SenteKeys.UserKey(userId)).AddAsync(this.GetPrimaryKeyString(), clientId);
-        state.State.Clients.Add(member);
-        await state.WriteStateAsync();
+        await _members.AddAsync(userId, clientId);
+        _joins.Joined(userId, clientId, _sequence, clock.GetUtcNow(), _options.ReplayWindowMaxAge);
     }
 
     public async Task RemoveClientAsync(string userId, string clientId)
@@ -94,18 +103,14 @@ internal sealed partial class GroupGrain(
         CheckUserId(userId);
         CheckClientId(clientId);
         await GrainFactory.GetGrain<IUserGroupsGrain>(SenteKeys.UserKey(userId)).RemoveAsync(this.GetPrimaryKeyString(), clientId);
-        if (state.State.Clients.Remove(new GroupClient(userId, clientId)))
-        {
-            await state.WriteStateAsync();
-        }
+        _joins.Left(userId, clientId);
+        await _members.RemoveAsync(userId, clientId);
     }
 
     public async Task ForgetClientAsync(string userId, string clientId)
     {
-        if (state.State.Clients.Remove(new GroupClient(userId, clientId)))
-        {
-            await state.WriteStateAsync();
-        }
+        _joins.Left(userId, clientId);
+        await _members.RemoveAsync(userId, clientId);
     }
 
     public async Task<GroupPushResult> PushAsync(SenteEvent @event, PushOptions? options = null)
@@ -126,6 +131,8 @@ internal sealed partial class GroupGrain(
 
         await _rebuild;
         var flush = options?.Flush ?? false;
+        var sequence = ++_sequence;
+        _window.Add(sequence, @event, flush, clock.GetUtcNow(), _options);
         var sent = 0;
         foreach (var (frontEndId, target) in _targets)
         {
@@ -138,7 +145,7 @@ internal sealed partial class GroupGrain(
 
             // One-way: a dead front end never holds the group up; the sequence puts messages that
             // overtook each other back in order at the front end.
-            target.FrontEnd.DeliverGroupAsync(new GroupDelivery(this.GetPrimaryKeyString(), @event, flush, _epoch, target.NextSequence++)).Ignore();
+            target.FrontEnd.DeliverGroupAsync(new GroupDelivery(this.GetPrimaryKeyString(), @event, flush, _epoch, target.NextSequence++, sequence)).Ignore();
             sent++;
         }
 
@@ -147,10 +154,10 @@ internal sealed partial class GroupGrain(
 
     public Task<GroupMembers> GetMembersAsync() =>
         Task.FromResult(new GroupMembers(
-            [.. state.State.Users.Order(StringComparer.Ordinal)],
-            [.. state.State.Clients.OrderBy(c => c.UserId, StringComparer.Ordinal).ThenBy(c => c.ClientId, StringComparer.Ordinal)]));
+            [.. _members.Users.Order(StringComparer.Ordinal)],
+            [.. _members.Clients.OrderBy(c => c.UserId, StringComparer.Ordinal).ThenBy(c => c.ClientId, StringComparer.Ordinal)]));
 
-    public async Task SubscribeAsync(string frontEndId, IFrontEndObserver frontEnd, long generation)
+    public async Task<GroupPosition> SubscribeAsync(string frontEndId, IFrontEndObserver frontEnd, long generation)
     {
         await _rebuild;
 
@@ -165,6 +172,41 @@ internal sealed partial class GroupGrain(
         target.FrontEnd = frontEnd;
         target.Active = true;
         target.Generation = Math.Max(target.Generation, generation);
+        return new GroupPosition(_epoch, _sequence);
+    }
+
+    public async Task<GroupCatchUp> CatchUpAsync(string userId, string clientId, GroupPosition? from)
+    {
+        await _rebuild;
+        var now = clock.GetUtcNow();
+        var asUser = _members.Users.Contains(userId);
+        var asClient = _members.Clients.Contains(new GroupClient(userId, clientId));
+        if (!asUser && !asClient)
+        {
+            // Not a member (any more): owed nothing; live pushes after this answer are not its either.
+            return new GroupCatchUp(_epoch, _sequence, [], _sequence, 0);
+        }
+
+        // Never a push from before the membership began; from the client's position when it is
+        // known and of this activation (one of an earlier activation saw nothing of this one).
+        var age = _options.ReplayWindowMaxAge;
+        var start = Math.Min(
+            asUser ? _joins.StartOf(userId, null, now, age) : long.MaxValue,
+            asClient ? _joins.StartOf(userId, clientId, now, age) : long.MaxValue);
+        if (from is { } position && position.Epoch == _epoch)
+        {
+            start = Math.Max(start, position.Sequence);
+        }
+
+        start = Math.Min(start, _sequence);
+        var (pushes, lost) = _window.After(start, _sequence, now, _options);
+        if (lost > 0)
+        {
+            metrics.Dropped("group-window-passed", lost);
+            LogWindowPassed(logger, Name, clientId, userId, lost);
+        }
+
+        return new GroupCatchUp(_epoch, _sequence, pushes, start, lost);
     }
 
     public Task UnsubscribeAsync(string frontEndId, long generation)
@@ -264,4 +306,7 @@ internal sealed partial class GroupGrain(
 
     [LoggerMessage(EventId = 1181, Level = LogLevel.Warning, Message = "Group {Group} could not ask {Source} whether it holds members")]
     private static partial void LogRebuildFailed(ILogger logger, string group, string source, Exception exception);
+
+    [LoggerMessage(EventId = 1182, Level = LogLevel.Warning, Message = "Client {ClientId} of user {UserId} reconnected having missed {Count} pushes of group {Group} that had left its replay window")]
+    private static partial void LogWindowPassed(ILogger logger, string group, string clientId, string userId, long count);
 }

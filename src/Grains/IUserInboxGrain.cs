@@ -8,7 +8,8 @@ namespace Orleans.Sente.Grains;
 /// The persisted part of a user, kept apart from <see cref="UserGrain"/> so that the user's hot
 /// path never touches storage: durable pushes held while the user is offline, and the time the
 /// user was last seen. Same key as the user grain. Written only when a durable push finds the
-/// user offline, when the inbox is taken, and when the user goes offline.
+/// user offline, when the inbox is taken, when the user goes offline, and when the user gets its
+/// first group or loses its last one (<see cref="IUserGroupsMarkerGrain"/>).
 /// </summary>
 [Alias("sente.IUserInboxGrain")]
 internal interface IUserInboxGrain : IGrainWithStringKey

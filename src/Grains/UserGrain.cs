@@ -212,6 +212,7 @@ internal sealed partial class UserGrain(
             // A new connection counts its pushes from 1; the same one (already found by a
             // rebuild, or attached again after its front end's lease lapsed) keeps counting.
             slot.NextSequence = 1;
+            NoteAttach(slot, route, slot.Route ?? slot.LastRoute);
         }
 
         slot.Route = route;
@@ -625,6 +626,9 @@ internal sealed partial class UserGrain(
 
         /// <summary>The last push id known handled (sent before a close its front end reported), for a client without resume marks.</summary>
         public long ConfirmedThrough { get; set; }
+
+        /// <summary>The client's latest connections, each with the one it took over: where its group pushes stopped.</summary>
+        public Queue<(ClientRoute Route, ClientRoute? Previous)>? RecentAttaches { get; set; }
     }
 
     private sealed class FanOut(IFrontEndObserver frontEnd)

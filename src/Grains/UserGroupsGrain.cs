@@ -13,7 +13,9 @@ namespace Sente.Grains;
 /// <summary>
 /// The groups of one user, in grain storage: what a front end asks when the user's first connection
 /// opens on it, and the place of the groups-per-user limit. A change is written once and told to the
-/// live front ends (one call each), never per connect.
+/// live front ends (one call each), never per connect. Whether the user has any group is also kept
+/// with the user's last-seen time (<see cref="IUserGroupsMarkerGrain"/>), which front ends ask first:
+/// set before the user's first group is written and told, cleared once its last one is gone.
 /// </summary>
 internal sealed partial class UserGroupsGrain(
     [PersistentState("groups", SenteGrainStorage.ProviderName)] IPersistentState<UserGroupsState> state,
@@ -24,6 +26,10 @@ internal sealed partial class UserGroupsGrain(
     private readonly SenteGrainOptions _options = options.Value;
 
     private string? UserId => SenteKeys.UserIdOf(this.GetPrimaryKeyString());
+
+    private bool HasGroups => state.State.Groups.Count > 0 || state.State.ClientGroups.Count > 0;
+
+    private IUserGroupsMarkerGrain Marker => GrainFactory.GetGrain<IUserGroupsMarkerGrain>(this.GetPrimaryKeyString());
 
     // Interleaves (see the interface): a front end may ask while a change waits for the front ends'
     // answers; what it gets is then older than what it is told, and it keeps the newer version.
@@ -42,6 +48,13 @@ internal sealed partial class UserGroupsGrain(
             throw new SenteGroupLimitException(clientId is null
                 ? $"User '{UserId}' is in {groups.Count} groups, the most allowed (MaxGroupsPerUser = {_options.MaxGroupsPerUser})."
                 : $"Client '{clientId}' of user '{UserId}' is in {groups.Count} groups, the most allowed (MaxGroupsPerUser = {_options.MaxGroupsPerUser}).");
+        }
+
+        if (!HasGroups)
+        {
+            // Before the group is written or told anywhere: a front end that finds the marker
+            // cleared then finds the group too.
+            await Marker.SetGroupsAsync(true);
         }
 
         if (groups is null)
@@ -68,6 +81,7 @@ internal sealed partial class UserGroupsGrain(
         }
 
         await ChangedAsync();
+        await ClearMarkerIfNoneAsync();
     }
 
     public async Task ClientGoneAsync(string clientId)
@@ -79,6 +93,7 @@ internal sealed partial class UserGroupsGrain(
 
         state.State.Version++;
         await state.WriteStateAsync();
+        await ClearMarkerIfNoneAsync();
 
         // Not awaited: a group that is itself waiting on this grain (adding a member) must not wait
         // for this one in turn.
@@ -119,6 +134,24 @@ internal sealed partial class UserGroupsGrain(
                 LogTellFailed(logger, UserId, lease.FrontEndId, e);
             }
         }));
+    }
+
+    /// <summary>The user's last group is gone (and written): its marker is cleared; a failure leaves it set, which costs a read, never a group.</summary>
+    private async Task ClearMarkerIfNoneAsync()
+    {
+        if (HasGroups)
+        {
+            return;
+        }
+
+        try
+        {
+            await Marker.SetGroupsAsync(false);
+        }
+        catch (Exception e)
+        {
+            LogTellFailed(logger, UserId, "the groups marker", e);
+        }
     }
 
     private UserGroups Snapshot() => new(

@@ -6,6 +6,7 @@ using Orleans.Runtime;
 using Orleans.Sente;
 using Orleans.Sente.Grains;
 using Orleans.Sente.Protocol;
+using Orleans.Sente.Routing;
 
 namespace Sente.Grains;
 
@@ -13,7 +14,9 @@ namespace Sente.Grains;
 /// A user's offline inbox and last-seen time, in the silo's default grain storage (Azure Table or
 /// Blob in a real cluster, so both survive the restart of every silo). Bounded by
 /// <see cref="SenteGrainOptions.InboxLimit"/> and <see cref="SenteGrainOptions.InboxMaxAge"/>:
-/// what falls out is counted and logged, never silent.
+/// what falls out is counted and logged, never silent. It also keeps whether the user has groups
+/// (<see cref="IUserGroupsMarkerGrain"/>), which front ends ask when the user's first connection
+/// opens on them.
 /// </summary>
 internal sealed partial class UserInboxGrain(
     [PersistentState("inbox", SenteGrainStorage.ProviderName)] IPersistentState<UserInboxState> inbox,
@@ -21,7 +24,7 @@ internal sealed partial class UserInboxGrain(
     IOptions<SenteGrainOptions> options,
     SenteGrainMetrics metrics,
     TimeProvider clock,
-    ILogger<UserInboxGrain> logger) : Grain, IUserInboxGrain
+    ILogger<UserInboxGrain> logger) : Grain, IUserInboxGrain, IUserGroupsMarkerGrain
 {
     private readonly SenteGrainOptions _options = options.Value;
 
@@ -52,8 +55,8 @@ internal sealed partial class UserInboxGrain(
         DropExpired(clock.GetUtcNow());
         if (pushes.Count == 0)
         {
-            // Asked once per user coming online; an empty inbox need not stay in memory.
-            DeactivateOnIdle();
+            // Left to idle collection: the front ends of the user coming online ask this grain next
+            // whether the user has groups.
             return Task.FromResult(InboxBatch.Empty);
         }
 
@@ -92,6 +95,26 @@ internal sealed partial class UserInboxGrain(
     }
 
     public Task<DateTimeOffset?> GetLastSeenAsync() => Task.FromResult(lastSeen.State.At);
+
+    public Task<bool?> HasGroupsAsync() => Task.FromResult(lastSeen.State.HasGroups);
+
+    public Task NoteGroupsAsync(bool hasGroups)
+    {
+        // Only an unknown marker: a change the groups record made since the front end read it wins.
+        lastSeen.State.HasGroups ??= hasGroups;
+        return Task.CompletedTask;
+    }
+
+    public async Task SetGroupsAsync(bool hasGroups)
+    {
+        if (lastSeen.State.HasGroups == hasGroups)
+        {
+            return;
+        }
+
+        lastSeen.State.HasGroups = hasGroups;
+        await lastSeen.WriteStateAsync();
+    }
 
     private void DropExpired(DateTimeOffset now)
     {

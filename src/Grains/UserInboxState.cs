@@ -54,10 +54,17 @@ public sealed class StoredPush
         new(new SenteEvent(EdnKeyword.Parse(EventId), Data is null ? null : EdnReader.Read(Data)), Flush);
 }
 
-/// <summary>The stored last-seen time of a user.</summary>
+/// <summary>
+/// The stored last-seen time of a user, and whether the user is in any group: read with the inbox
+/// when the user comes online, so that a user without groups costs no read of a groups record.
+/// </summary>
 [GenerateSerializer, Alias("sente.LastSeenState")]
 public sealed class LastSeenState
 {
     [Id(0)]
     public DateTimeOffset? At { get; set; }
+
+    /// <summary>Whether the user (or a client of it) is in a group; null when not known yet (a record from before it was kept).</summary>
+    [Id(1)]
+    public bool? HasGroups { get; set; }
 }

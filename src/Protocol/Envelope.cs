@@ -17,8 +17,9 @@ public static class Envelope
 
     /// <summary>
     /// The last event of a push frame to a client that asked for resume marks (the <c>resume</c>
-    /// parameter): <c>[:chsk/resume "epoch:push-id"]</c> of the frame's last push. Never sent to a
-    /// client that did not ask.
+    /// parameter): <c>[:chsk/resume "epoch:push-id"]</c> of the frame's last push, followed by the
+    /// client's positions in its groups once it has had group pushes (<c>~h.e.s</c> each). The
+    /// client keeps it as it is and sends it back. Never sent to a client that did not ask.
     /// </summary>
     public static readonly EdnKeyword ResumeMark = new("chsk", "resume");
     public static readonly EdnKeyword NilUid = new("sente", "nil-uid");

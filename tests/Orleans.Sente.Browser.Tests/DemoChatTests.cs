@@ -89,6 +89,51 @@ public sealed class DemoChatTests(DemoFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_room_message_reaches_the_page_that_joined_and_not_the_page_that_did_not()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var (hana, ivan) = ("hana-" + suffix, "ivan-" + suffix);
+        var url = fixture.BaseUri.ToString();
+
+        // Two tabs of one user; only the first joins the room: membership is the page's, not the user's.
+        await using var hanaBrowser = await fixture.Browser.NewContextAsync();
+        var joined = await OpenAsync(hanaBrowser, url, "hana, joined");
+        await LogInAsync(joined, hana, "WebSocket");
+        var other = await OpenAsync(hanaBrowser, url, "hana, not joined");
+        await ExpectConnectedAsync(other, hana, "WebSocket");
+        await joined.Locator("#room-join").ClickAsync();
+        await Expect(joined.Locator("#room-state")).ToHaveTextAsync("joined", new() { Timeout = WaitMs });
+
+        // Another user, not a member, posts to the room.
+        await using var ivanBrowser = await fixture.Browser.NewContextAsync();
+        var poster = await OpenAsync(ivanBrowser, url, "ivan");
+        await LogInAsync(poster, ivan, "WebSocket");
+        var text = "in the room " + suffix;
+        await poster.Locator("#room-text").FillAsync(text);
+        await poster.Locator("#room-post").ClickAsync();
+        await Expect(joined.Locator("#log")).ToContainTextAsync($"[room] {ivan}: {text}", new() { Timeout = WaitMs });
+        await Expect(poster.Locator("#log")).ToContainTextAsync($"you → [room]: {text}", new() { Timeout = WaitMs });
+
+        // The other tab was listening all along (a push to its user reaches it), and has no room message.
+        await fixture.Silo.Grains.GetUserGrain(hana).PushAsync(
+            SenteEvent.Create("chat/msg", EdnMap.Of(("from", "server"), ("text", "for every tab"))), PushOptions.Flushed);
+        await Expect(other.Locator("#log")).ToContainTextAsync("server: for every tab", new() { Timeout = WaitMs });
+        await Expect(other.Locator("#log")).Not.ToContainTextAsync("[room]");
+        await Expect(poster.Locator("#log")).Not.ToContainTextAsync($"[room] {ivan}");
+
+        // The member leaves: the next post reaches nobody, and its poster is told so.
+        await joined.Locator("#room-leave").ClickAsync();
+        await Expect(joined.Locator("#room-state")).ToHaveTextAsync("not joined", new() { Timeout = WaitMs });
+        await poster.Locator("#room-text").FillAsync("after leaving " + suffix);
+        await poster.Locator("#room-post").ClickAsync();
+        await Expect(poster.Locator("#log")).ToContainTextAsync("demo-room has no members: nobody got it", new() { Timeout = WaitMs });
+        await fixture.Silo.Grains.GetUserGrain(hana).PushAsync(
+            SenteEvent.Create("chat/msg", EdnMap.Of(("from", "server"), ("text", "after the post"))), PushOptions.Flushed);
+        await Expect(joined.Locator("#log")).ToContainTextAsync("server: after the post", new() { Timeout = WaitMs });
+        await Expect(joined.Locator("#log")).Not.ToContainTextAsync("after leaving");
+    }
+
+    [Fact]
     public async Task A_login_change_moves_the_tab_to_the_new_user_id()
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];

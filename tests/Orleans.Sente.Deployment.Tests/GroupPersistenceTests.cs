@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Sente.Deployment.Tests.Infrastructure;
+using Orleans.Sente.Grains;
 using Orleans.Sente.Hosting;
 using Orleans.Sente.Protocol;
 
@@ -59,6 +60,45 @@ public sealed class GroupPersistenceTests(AzuriteFixture azurite)
         {
             await frontEnd.StopAsync();
             await frontEnd.DisposeAsync();
+            await AzureCluster.StopAsync(silo);
+        }
+    }
+
+    [Theory]
+    [InlineData(SenteGrainStorageKind.Table)]
+    [InlineData(SenteGrainStorageKind.Blob)]
+    public async Task A_group_larger_than_one_record_is_kept_in_member_records_that_a_new_silo_reads_back_whole(SenteGrainStorageKind storage)
+    {
+        var cluster = new AzureCluster(azurite.ConnectionString, storage);
+        var prefix = Guid.NewGuid().ToString("N")[..8];
+        var name = $"big/{prefix}";
+        var members = Enumerable.Range(0, GroupMembership.MembersPerRecord + 40).Select(i => $"{prefix}-m{i}").ToArray();
+        var silo = await cluster.StartSiloAsync();
+        try
+        {
+            var group = silo.Services.GetRequiredService<IGrainFactory>().GetGroupGrain(name);
+            foreach (var member in members)
+            {
+                await group.AddUserAsync(member);
+            }
+
+            await group.AddClientAsync(members[0], "tab-1");
+            await group.RemoveUserAsync(members[1]);
+        }
+        finally
+        {
+            await AzureCluster.StopAsync(silo);
+        }
+
+        silo = await cluster.StartSiloAsync();
+        try
+        {
+            var read = await silo.Services.GetRequiredService<IGrainFactory>().GetGroupGrain(name).GetMembersAsync();
+            Assert.Equal(members.Where(m => m != members[1]).Order(StringComparer.Ordinal), read.UserIds);
+            Assert.Equal(new GroupClient(members[0], "tab-1"), Assert.Single(read.Clients));
+        }
+        finally
+        {
             await AzureCluster.StopAsync(silo);
         }
     }

@@ -301,6 +301,9 @@ public sealed class UserGrainCollectionTests(CollectionClusterFixture cluster)
 
         public Task<bool> HasGroupMembersAsync(string groupKey) => Task.FromResult(false);
 
+        public Task<ImmutableDictionary<string, GroupPosition>?> ReleaseGroupsAsync(long connectionId) =>
+            Task.FromResult<ImmutableDictionary<string, GroupPosition>?>(null);
+
         public Task<ImmutableArray<PresenceUpdate>> GetPresenceOfShardAsync(int shard, int shardCount) => Task.FromResult(ImmutableArray<PresenceUpdate>.Empty);
 
         public Task CloseAsync(long connectionId, string reason) => Task.CompletedTask;

@@ -24,7 +24,7 @@ internal sealed partial class FrontEndObserver(
     /// <summary>Set once the observer reference exists; routes carry it.</summary>
     public IFrontEndObserver? Reference { get; set; }
 
-    /// <summary>Set by a test that simulates this front end's death: deliveries are lost from then on.</summary>
+    /// <summary>Set by a test that simulates this front end's death: deliveries are lost and questions about its connections go unanswered from then on.</summary>
     public volatile bool Crashed;
 
     public Task DeliverAsync(Delivery delivery)
@@ -89,6 +89,11 @@ internal sealed partial class FrontEndObserver(
         groups.ChangedAsync(userId, userGroups, frontEndId, Reference ?? throw new InvalidOperationException("The front end is not registered yet."));
 
     public Task<bool> HasGroupMembersAsync(string groupKey) => Task.FromResult(groups.HasMembers(groupKey));
+
+    public Task<ImmutableDictionary<string, GroupPosition>?> ReleaseGroupsAsync(long connectionId) =>
+        Crashed
+            ? new TaskCompletionSource<ImmutableDictionary<string, GroupPosition>?>().Task
+            : Task.FromResult(groups.Release(connectionId));
 
     public Task BroadcastAsync(SenteEvent @event, bool flush)
     {

@@ -220,7 +220,9 @@ internal sealed partial class AjaxConnection : SenteConnection
             lock (_lock)
             {
                 _closed = true;
-                unsent = [.. _pending.Select(p => p.Event)];
+                // Group pushes stay out: the new connection gets them from their groups, in the
+                // groups' order, from the positions of this session's frames (docs/groups.md).
+                unsent = [.. _pending.Where(p => p.GroupKey is null).Select(p => p.Event)];
                 _pending.Clear();
                 stale = _poll;
                 _poll = null;

@@ -46,6 +46,7 @@ internal sealed partial class AjaxEndpoint(
             _options, scheduler, metrics, logger, Ended)
         {
             SendsResumeMarks = context.Request.Query.TryGetValue(ResumePoint.Param, out var resumeParam),
+            ResumeMark = resumeParam,
         };
         var resume = ResumePoint.Parse(resumeParam);
         sessions.Add(session);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Sente.Protocol;
+using Orleans.Sente.Routing;
 
 namespace Orleans.Sente.AspNetCore;
 
@@ -22,6 +23,12 @@ internal sealed partial class PackedEvent(SenteEvent @event)
     public const int MaxPackers = 8;
 
     public SenteEvent Event { get; } = @event;
+
+    /// <summary>The group of a group push (null for any other push): a connection that writes it has been written its group through <see cref="GroupPosition"/>.</summary>
+    public string? GroupKey { get; init; }
+
+    /// <summary>A group push's place in its group's order.</summary>
+    public GroupPosition GroupPosition { get; init; }
 
     /// <summary>The event vector <c>[id data]</c> in this packer's bytes, or null when the packer cannot write it.</summary>
     public byte[]? EventBytes(int packerIndex, ISentePacker packer, SenteMetrics metrics, ILogger logger)

@@ -38,18 +38,42 @@ internal abstract class SenteConnection(long id, string clientId, string? userId
     /// <summary>
     /// The client asked (the <c>resume</c> parameter) to be told what it has received: each push
     /// frame then ends with <c>[:chsk/resume "epoch:push-id"]</c> of its last push, which the client
-    /// sends back when it reconnects (see <see cref="ResumePoint"/>). Plain Sente clients never ask.
+    /// sends back when it reconnects (see <see cref="ResumePoint"/>), followed by its positions in
+    /// its groups once it has had group pushes (<see cref="GroupMarks"/>). Plain Sente clients never ask.
     /// </summary>
     public bool SendsResumeMarks { get; init; }
 
+    /// <summary>The mark the client sent back when it connected (the <c>resume</c> parameter), if any.</summary>
+    public string? ResumeMark { get; init; }
+
     /// <summary>
-    /// The batch to write, with the resume mark of its last push appended when the client asked for
-    /// marks and the batch holds a push of a user grain.
+    /// This connection's place in each of its groups: set when it is indexed in a group, advanced as
+    /// group pushes go into frames, and told to the client in its marks (<see cref="GroupMarks"/>).
     /// </summary>
-    protected IReadOnlyList<PackedEvent> WithResumeMark(List<PackedEvent> batch, long epoch, long pushId) =>
-        !SendsResumeMarks || pushId == 0
-            ? batch
-            : [.. batch, new PackedEvent(new SenteEvent(Envelope.ResumeMark, new EdnString(new ResumePoint(epoch, pushId).ToString())))];
+    public GroupMarks Groups => Volatile.Read(ref _groups) ?? Interlocked.CompareExchange(ref _groups, new GroupMarks(ResumeMark), null) ?? _groups;
+
+    private GroupMarks? _groups;
+
+    /// <summary>This connection's group positions, if it ever had any (null for a connection never in a group, without a mark).</summary>
+    public GroupMarks? GroupsIfAny => Volatile.Read(ref _groups);
+
+    /// <summary>
+    /// The batch to write, with the resume mark appended when the client asked for marks and the
+    /// batch holds a push of a user grain or of a group; the group pushes of the batch advance this
+    /// connection's group positions (for the client's next connection) whether or not it asked.
+    /// </summary>
+    protected IReadOnlyList<PackedEvent> WithResumeMark(List<PackedEvent> batch, long epoch, long pushId)
+    {
+        var groups = Volatile.Read(ref _groups);
+        var grouped = groups is not null && groups.Written(batch);
+        if (!SendsResumeMarks || (pushId == 0 && !grouped))
+        {
+            return batch;
+        }
+
+        var mark = (groups ?? Groups).Mark(epoch, pushId);
+        return [.. batch, new PackedEvent(new SenteEvent(Envelope.ResumeMark, new EdnString(mark)))];
+    }
 
     /// <summary>
     /// Admits a push from a user grain, in the order the grain sent it (see <see cref="SequenceGate"/>).

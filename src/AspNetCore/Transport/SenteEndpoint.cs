@@ -167,6 +167,7 @@ internal sealed partial class SenteEndpoint(
             socket, context.Abort, _options, scheduler, metrics, logger)
         {
             SendsResumeMarks = context.Request.Query.TryGetValue(ResumePoint.Param, out var resumeParam),
+            ResumeMark = resumeParam,
         };
         var resume = ResumePoint.Parse(resumeParam);
 

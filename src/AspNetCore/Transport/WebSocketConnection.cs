@@ -36,6 +36,10 @@ internal sealed partial class WebSocketConnection : SenteConnection
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _aborted = new();
     private readonly Lock _pendingLock = new();
+
+    // Held while a batch is taken, made into a frame and handed to the send side: the batch loop and
+    // a flushed push may flush at once, and the later batch must not reach the socket first.
+    private readonly Lock _flushLock = new();
     private readonly Lock _sendLock = new();
     private List<PackedEvent>? _pending;
 
@@ -116,6 +120,14 @@ internal sealed partial class WebSocketConnection : SenteConnection
     }
 
     public override void FlushPending()
+    {
+        lock (_flushLock)
+        {
+            FlushPendingInOrder();
+        }
+    }
+
+    private void FlushPendingInOrder()
     {
         List<PackedEvent>? batch;
         long markEpoch, markPushId;

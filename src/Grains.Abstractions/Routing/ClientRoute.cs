@@ -44,6 +44,8 @@ internal sealed record Delivery(
 /// client's push id, counted from 1 per client within the epoch and kept across its connections.
 /// On the wire <c>epoch:push-id</c>, in decimal: the <c>[:chsk/resume ...]</c> mark that ends each
 /// push frame to a client that asked for marks, and the <c>resume</c> parameter it reconnects with.
+/// A mark may go on, after a <c>~</c>, with the client's positions in its groups (read by the front
+/// end, docs/groups.md); this is the part before it.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("sente.ResumePoint")]
 internal sealed record ResumePoint([property: Id(0)] long Epoch, [property: Id(1)] long PushId)
@@ -54,13 +56,27 @@ internal sealed record ResumePoint([property: Id(0)] long Epoch, [property: Id(1
     public override string ToString() =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Epoch}:{PushId}");
 
-    /// <summary>Reads <c>epoch:push-id</c>; null for anything else (an empty value included).</summary>
+    /// <summary>The character after which a mark carries the client's group positions.</summary>
+    public const char GroupsSeparator = '~';
+
+    /// <summary>Reads <c>epoch:push-id</c> (up to a <c>~</c>, if any); null for anything else (an empty value included).</summary>
     public static ResumePoint? Parse(string? text)
     {
-        var colon = text?.IndexOf(':') ?? -1;
+        if (text is null)
+        {
+            return null;
+        }
+
+        var own = text.AsSpan();
+        if (own.IndexOf(GroupsSeparator) is >= 0 and var groups)
+        {
+            own = own[..groups];
+        }
+
+        var colon = own.IndexOf(':');
         return colon > 0
-            && long.TryParse(text.AsSpan(0, colon), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var epoch)
-            && long.TryParse(text.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pushId)
+            && long.TryParse(own[..colon], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var epoch)
+            && long.TryParse(own[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pushId)
                 ? new ResumePoint(epoch, pushId)
                 : null;
     }

@@ -38,6 +38,15 @@ internal interface IFrontEndObserver : IGrainObserver
     [Alias("HasGroupMembers")]
     Task<bool> HasGroupMembersAsync(string groupKey);
 
+    /// <summary>
+    /// A newer connection of the client took over the connection <paramref name="connectionId"/>
+    /// of this front end: no more group pushes are written to it; returns, per group it was in, the
+    /// position it had been written through (kept a while after the connection closed), or null when
+    /// this front end knows nothing of it.
+    /// </summary>
+    [Alias("ReleaseGroups")]
+    Task<ImmutableDictionary<string, GroupPosition>?> ReleaseGroupsAsync(long connectionId);
+
     /// <summary>Writes one push to every connection of this front end.</summary>
     [OneWay, Alias("Broadcast")]
     Task BroadcastAsync(SenteEvent @event, bool flush);

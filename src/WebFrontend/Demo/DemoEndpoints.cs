@@ -18,11 +18,19 @@ namespace Orleans.Sente.WebFrontend.Demo;
 /// online finds it on their next connect, and the reply says so (<c>{:online false :inbox true}</c>
 /// rather than <c>true</c>); <c>[:chat/broadcast {:text s}]</c> reaches every
 /// connected client, <c>[:demo/online]</c> replies Sente's connected-uids, and presence changes
-/// are pushed to every page as <c>[:demo/presence {:uid u :online bool}]</c>.
+/// are pushed to every page as <c>[:demo/presence {:uid u :online bool}]</c>. The room
+/// (<see cref="Room"/>): a page joins and leaves it with <c>[:sente/join-group "demo-room"]</c> and
+/// <c>[:sente/leave-group ...]</c> (the group hook allows that group and no other), which make that
+/// page (not its user's other tabs) a member; <c>[:room/post {:text s}]</c> pushes
+/// <c>[:room/msg {:from sender :text s}]</c> to the room's member pages and replies
+/// <c>{:members n}</c>, how many members the room had.
 /// </summary>
 public static class DemoEndpoints
 {
     public const string CsrfSessionKey = SenteCsrf.SessionKey;
+
+    /// <summary>The demo's one room: the group pages may join.</summary>
+    public const string Room = "demo-room";
 
     public static IServiceCollection AddSenteDemo(this IServiceCollection services)
     {
@@ -56,9 +64,19 @@ public static class DemoEndpoints
                 var uids = await context.Grains.GetConnectedUidsAsync();
                 context.Reply(EdnMap.Of(("ws", Uids(uids.Ws)), ("ajax", Uids(uids.Ajax)), ("any", Uids(uids.Any))));
             })
+            .On("room/post", PostToRoomAsync)
             .On("chsk/uidport-open", context => AnnouncePresenceAsync(context, online: true))
-            .On("chsk/uidport-close", context => AnnouncePresenceAsync(context, online: false));
+            .On("chsk/uidport-close", context => AnnouncePresenceAsync(context, online: false))
+            .OnGroupRequest(request => ValueTask.FromResult(request.Group == Room));
         return app;
+    }
+
+    /// <summary>A post to the room: one push to the room's members, in the room's order; the reply says how many members it had.</summary>
+    private static async Task PostToRoomAsync(SenteEventContext context)
+    {
+        var message = EdnMap.Of(("from", Uid(context.UserId)), ("text", context.Data["text"]));
+        var result = await context.Grains.GetGroupGrain(Room).PushAsync(SenteEvent.Create("room/msg", message), PushOptions.Flushed);
+        context.Reply(EdnMap.Of(("members", result.Members)));
     }
 
     /// <summary>Presence events run once in the cluster; the demo tells every page about them.</summary>

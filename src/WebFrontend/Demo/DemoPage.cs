@@ -4,16 +4,18 @@ namespace Orleans.Sente.WebFrontend.Demo;
 
 /// <summary>
 /// The demo chat page: log in, see your ids and who is online, send to a user-id or to everyone,
-/// watch pushes arrive. The log shows each line with the time it was written: messages received,
-/// the messages this page sent (class <c>own</c>), and notices (class <c>notice</c>), such as a
-/// recipient with no client online.
+/// join the room (this page only) and post to it, watch pushes arrive. The log shows each line with
+/// the time it was written: messages received (room messages marked <c>[room]</c>), the messages this
+/// page sent (class <c>own</c>), and notices (class <c>notice</c>), such as a recipient with no
+/// client online.
 /// </summary>
 internal static class DemoPage
 {
     public static string Render(string csrfToken, string? userId) => Template
         .Replace("{{CSRF}}", WebUtility.HtmlEncode(csrfToken), StringComparison.Ordinal)
         .Replace("{{UID}}", WebUtility.HtmlEncode(userId ?? ""), StringComparison.Ordinal)
-        .Replace("{{UID_LABEL}}", WebUtility.HtmlEncode(userId ?? "(not logged in: nil-uid)"), StringComparison.Ordinal);
+        .Replace("{{UID_LABEL}}", WebUtility.HtmlEncode(userId ?? "(not logged in: nil-uid)"), StringComparison.Ordinal)
+        .Replace("{{ROOM}}", DemoEndpoints.Room, StringComparison.Ordinal);
 
     private const string Template = """
         <!doctype html>
@@ -55,6 +57,15 @@ internal static class DemoPage
             <form id="broadcast">
               <label>Broadcast to everyone <input id="broadcast-text" required></label>
               <button id="broadcast-button">Broadcast</button>
+            </form>
+          </fieldset>
+          <fieldset>
+            <form id="room">
+              Room <b>{{ROOM}}</b> (<span id="room-state">not joined</span>)
+              <button type="button" id="room-join">Join</button>
+              <button type="button" id="room-leave">Leave</button>
+              <label>Text <input id="room-text"></label>
+              <button id="room-post">Post</button>
             </form>
           </fieldset>
           <p>Online (connected-uids): <span id="online">&hellip;</span> <button id="logout">Log out</button></p>
@@ -109,7 +120,41 @@ internal static class DemoPage
             const field = (data, key) => data !== null && typeof data === "object" ? data[key] : undefined;
             client.on("chat/msg", ({ data }) => log(`${name(field(data, "from"))}${field(data, "broadcast") === true ? " (to everyone)" : ""}: ${show(field(data, "text"))}`));
             client.on("demo/presence", ({ data }) => { log(`${name(field(data, "uid"))} is ${field(data, "online") === true ? "online" : "offline"}`); refreshOnline(); });
-            client.on("event", ({ id, data }) => { if (id !== "chat/msg" && id !== "demo/presence") log(`${show(id)} ${show(data)}`); });
+            client.on("room/msg", ({ data }) => log(`[room] ${name(field(data, "from"))}: ${show(field(data, "text"))}`));
+            client.on("event", ({ id, data }) => { if (id !== "chat/msg" && id !== "demo/presence" && id !== "room/msg") log(`${show(id)} ${show(data)}`); });
+
+            // The room: joining makes this page (not the user's other tabs) a member, through the
+            // server's group hook; a page that reconnects gets the room messages it missed.
+            const room = "{{ROOM}}";
+            const roomRequest = async (join) => {
+              try {
+                const reply = await (join ? client.joinGroup(room, { timeoutMs: 10000 }) : client.leaveGroup(room, { timeoutMs: 10000 }));
+                if (field(reply, "ok") === true) {
+                  $("room-state").textContent = join ? "joined" : "not joined";
+                  log(join ? `you joined ${room}` : `you left ${room}`, "notice");
+                } else {
+                  log(`${join ? "join" : "leave"} refused: ${show(field(reply, "error"))}`, "notice");
+                }
+              } catch (error) {
+                log(`${join ? "join" : "leave"} failed: ${show(error?.reason ?? String(error))}`, "notice");
+              }
+            };
+            $("room-join").onclick = () => roomRequest(true);
+            $("room-leave").onclick = () => roomRequest(false);
+            $("room").onsubmit = async (e) => {
+              e.preventDefault();
+              const text = $("room-text").value;
+              $("room-text").value = "";
+              try {
+                const reply = await client.request("room/post", { text }, { timeoutMs: 10000 });
+                log(`you \u2192 [room]: ${text}`, "own");
+                if (field(reply, "members") === 0) {
+                  log(`${room} has no members: nobody got it`, "notice");
+                }
+              } catch (error) {
+                log(`room/post failed: ${show(error?.reason ?? String(error))}`, "notice");
+              }
+            };
 
             // A login or logout starts a new session with a new CSRF token (the answer's body):
             // the client reads the meta tag at every connect.

@@ -90,6 +90,9 @@ internal sealed class TestClient : IAsyncDisposable
     public async Task<JsonElement> ReceiveJsonAsync(TimeSpan? timeout = null) =>
         JsonDocument.Parse(await ReceiveAsync(timeout)).RootElement;
 
+    /// <summary>Drops the socket without a close frame, as a lost network would (the server sees a reset).</summary>
+    public void Abort() => _socket.Abort();
+
     /// <summary>Waits until the server closes the socket.</summary>
     public async Task WaitClosedAsync()
     {
