@@ -48,7 +48,7 @@ internal sealed record GroupDelivery(
 /// every push of the group up to it that it was owed.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("sente.GroupPosition")]
-public readonly record struct GroupPosition([property: Id(0)] long Epoch, [property: Id(1)] long Sequence)
+internal readonly record struct GroupPosition([property: Id(0)] long Epoch, [property: Id(1)] long Sequence)
 {
     /// <summary>Whether this position is later than <paramref name="other"/> in the group's order (a newer epoch is later).</summary>
     public bool IsAfter(GroupPosition other) => Epoch > other.Epoch || (Epoch == other.Epoch && Sequence > other.Sequence);
@@ -56,7 +56,7 @@ public readonly record struct GroupPosition([property: Id(0)] long Epoch, [prope
 
 /// <summary>One push of a group's replay window, sent again to a member client that missed it.</summary>
 [GenerateSerializer, Immutable, Alias("sente.GroupMissedPush")]
-public sealed record GroupMissedPush([property: Id(0)] long Sequence, [property: Id(1)] SenteEvent Event, [property: Id(2)] bool Flush);
+internal sealed record GroupMissedPush([property: Id(0)] long Sequence, [property: Id(1)] SenteEvent Event, [property: Id(2)] bool Flush);
 
 /// <summary>
 /// A group's answer to a member client that reconnected: the pushes of its window after the
@@ -66,7 +66,7 @@ public sealed record GroupMissedPush([property: Id(0)] long Sequence, [property:
 /// window (count, bytes or age). <see cref="Start"/> is where the client was taken to be.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("sente.GroupCatchUp")]
-public sealed record GroupCatchUp(
+internal sealed record GroupCatchUp(
     [property: Id(0)] long Epoch,
     [property: Id(1)] long Through,
     [property: Id(2)] ImmutableArray<GroupMissedPush> Pushes,
@@ -84,7 +84,7 @@ public sealed record GroupCatchUp(
 /// or did not answer).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("sente.GroupHandover")]
-public sealed record GroupHandover(
+internal sealed record GroupHandover(
     [property: Id(0)] bool Previous,
     [property: Id(1)] ImmutableDictionary<string, GroupPosition>? Positions)
 {
