@@ -129,9 +129,9 @@ internal sealed partial class PresenceShardGrain(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Presence shard {Shard} re-activated and recovered {Count} users from the front ends")]
+    [LoggerMessage(EventId = 1230, Level = LogLevel.Information, Message = "Presence shard {Shard} re-activated and recovered {Count} users from the front ends")]
     private static partial void LogRebuilt(ILogger logger, int shard, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Presence shard {Shard} could not ask {Source} for its users")]
+    [LoggerMessage(EventId = 1231, Level = LogLevel.Warning, Message = "Presence shard {Shard} could not ask {Source} for its users")]
     private static partial void LogRebuildFailed(ILogger logger, int shard, string source, Exception exception);
 }

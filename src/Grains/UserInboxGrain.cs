@@ -134,12 +134,12 @@ internal sealed partial class UserInboxGrain(
         metrics.Dropped(reason, count);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the last-seen time of {UserKey}")]
+    [LoggerMessage(EventId = 1232, Level = LogLevel.Warning, Message = "Could not record the last-seen time of {UserKey}")]
     private static partial void LogLastSeenFailed(ILogger logger, string userKey, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbox of {UserKey} is full ({Limit}); dropped the oldest durable push")]
+    [LoggerMessage(EventId = 1233, Level = LogLevel.Warning, Message = "Inbox of {UserKey} is full ({Limit}); dropped the oldest durable push")]
     private static partial void LogInboxFull(ILogger logger, string userKey, int limit);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbox of {UserKey}: dropped {Count} durable pushes older than {MaxAge}")]
+    [LoggerMessage(EventId = 1234, Level = LogLevel.Warning, Message = "Inbox of {UserKey}: dropped {Count} durable pushes older than {MaxAge}")]
     private static partial void LogInboxExpired(ILogger logger, string userKey, int count, TimeSpan maxAge);
 }

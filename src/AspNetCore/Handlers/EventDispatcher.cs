@@ -76,18 +76,18 @@ internal sealed partial class EventDispatcher(
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Client {ClientId} sent an invalid event: {Raw}")]
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Client {ClientId} sent an invalid event: {Raw}")]
     private static partial void LogBadEvent(ILogger logger, string clientId, string? raw);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "No handler for {EventId} from client {ClientId} of user {UserId}")]
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Debug, Message = "No handler for {EventId} from client {ClientId} of user {UserId}")]
     private static partial void LogUnhandled(ILogger logger, string eventId, string? userId, string clientId);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Handler of {EventId} failed for client {ClientId} of user {UserId}")]
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Error, Message = "Handler of {EventId} failed for client {ClientId} of user {UserId}")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, string eventId, string? userId, string clientId);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Bad request {EventId} from client {ClientId} of user {UserId}: {Reason}")]
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "Bad request {EventId} from client {ClientId} of user {UserId}: {Reason}")]
     private static partial void LogBadRequest(ILogger logger, string eventId, string? userId, string clientId, string reason);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Disposing the services of the handler of {EventId} for client {ClientId} failed")]
+    [LoggerMessage(EventId = 1205, Level = LogLevel.Error, Message = "Disposing the services of the handler of {EventId} for client {ClientId} failed")]
     private static partial void LogScopeDisposeFailed(ILogger logger, Exception exception, string eventId, string clientId);
 }

@@ -338,9 +338,9 @@ internal sealed partial class AjaxConnection : SenteConnection
         public void Answer(byte[]? frame) => _answer.TrySetResult(frame);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Ajax session {ConnectionId} of client {ClientId} (user {UserId}) saw no poll within the session timeout; ending it")]
+    [LoggerMessage(EventId = 1214, Level = LogLevel.Debug, Message = "Ajax session {ConnectionId} of client {ClientId} (user {UserId}) saw no poll within the session timeout; ending it")]
     private static partial void LogExpired(ILogger logger, long connectionId, string clientId, string? userId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Closing Ajax session {ConnectionId} of client {ClientId} (user {UserId}): {Reason}")]
+    [LoggerMessage(EventId = 1215, Level = LogLevel.Information, Message = "Closing Ajax session {ConnectionId} of client {ClientId} (user {UserId}): {Reason}")]
     private static partial void LogClosing(ILogger logger, long connectionId, string clientId, string? userId, string reason);
 }

@@ -177,15 +177,15 @@ internal sealed partial class AjaxEndpoint(
         await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
 
-    [LoggerMessage(EventId = 1130, Level = LogLevel.Warning, Message = "Reply to Ajax client {ClientId} dropped: the {Packer} packer cannot write it")]
+    [LoggerMessage(EventId = 1213, Level = LogLevel.Warning, Message = "Reply to Ajax client {ClientId} dropped: the {Packer} packer cannot write it")]
     private static partial void LogUnpackableReply(ILogger logger, Exception exception, string clientId, string packer);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Ajax session {ConnectionId} opened ({How}): client {ClientId}, user {UserId}")]
+    [LoggerMessage(EventId = 1216, Level = LogLevel.Debug, Message = "Ajax session {ConnectionId} opened ({How}): client {ClientId}, user {UserId}")]
     private static partial void LogOpened(ILogger logger, long connectionId, string clientId, string? userId, string how);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped an unreadable Ajax POST from client {ClientId}: {Problem}")]
+    [LoggerMessage(EventId = 1217, Level = LogLevel.Warning, Message = "Dropped an unreadable Ajax POST from client {ClientId}: {Problem}")]
     private static partial void LogBadPost(ILogger logger, string clientId, string problem);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not register Ajax client {ClientId} with the cluster")]
+    [LoggerMessage(EventId = 1218, Level = LogLevel.Error, Message = "Could not register Ajax client {ClientId} with the cluster")]
     private static partial void LogClusterUnavailable(ILogger logger, Exception exception, string clientId);
 }

@@ -141,6 +141,6 @@ internal sealed partial class PackedEvent(SenteEvent @event)
         return frame;
     }
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Dropped push {PushId} for every {Packer} client: the packer cannot write it")]
+    [LoggerMessage(EventId = 1210, Level = LogLevel.Warning, Message = "Dropped push {PushId} for every {Packer} client: the packer cannot write it")]
     private static partial void LogUnpackable(ILogger logger, Exception exception, string pushId, string packer);
 }

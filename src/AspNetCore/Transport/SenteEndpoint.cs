@@ -282,15 +282,15 @@ internal sealed partial class SenteEndpoint(
     /// <summary>The user-id as the handshake carries it: a string, or Sente's <c>:sente/nil-uid</c>.</summary>
     internal static EdnValue UidValue(string? userId) => userId is null ? Envelope.NilUid : new EdnString(userId);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} opened: client {ClientId}, user {UserId}")]
+    [LoggerMessage(EventId = 1219, Level = LogLevel.Debug, Message = "Connection {ConnectionId} opened: client {ClientId}, user {UserId}")]
     private static partial void LogConnected(ILogger logger, long connectionId, string clientId, string? userId);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} closed: client {ClientId}, user {UserId}: {Reason}")]
+    [LoggerMessage(EventId = 1220, Level = LogLevel.Debug, Message = "Connection {ConnectionId} closed: client {ClientId}, user {UserId}: {Reason}")]
     private static partial void LogDisconnected(ILogger logger, long connectionId, string clientId, string? userId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a Sente request with {Status}: {Reason} (from {Remote})")]
+    [LoggerMessage(EventId = 1221, Level = LogLevel.Warning, Message = "Refused a Sente request with {Status}: {Reason} (from {Remote})")]
     private static partial void LogRejected(ILogger logger, int status, string reason, string? remote);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not register client {ClientId} with the cluster")]
+    [LoggerMessage(EventId = 1222, Level = LogLevel.Error, Message = "Could not register client {ClientId} with the cluster")]
     private static partial void LogClusterUnavailable(ILogger logger, Exception exception, string clientId);
 }

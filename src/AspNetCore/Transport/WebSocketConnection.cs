@@ -653,13 +653,13 @@ internal sealed partial class WebSocketConnection : SenteConnection
     /// <summary>A frame to write, and how many pushes it carries (0 for handshakes, replies, pings).</summary>
     private readonly record struct OutFrame(byte[] Bytes, int Events);
 
-    [LoggerMessage(EventId = 1121, Level = LogLevel.Warning, Message = "Aborting connection {ConnectionId} of client {ClientId} (user {UserId}): {Reason}")]
+    [LoggerMessage(EventId = 1212, Level = LogLevel.Warning, Message = "Aborting connection {ConnectionId} of client {ClientId} (user {UserId}): {Reason}")]
     private static partial void LogAborting(ILogger logger, long connectionId, string clientId, string? userId, string reason);
 
     [LoggerMessage(EventId = 1122, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: a write still had not completed after the transport was aborted; the connection ends without it")]
     private static partial void LogWriteAbandoned(ILogger logger, long connectionId);
 
-    [LoggerMessage(EventId = 1120, Level = LogLevel.Warning, Message = "Dropped a frame for connection {ConnectionId}: the {Packer} packer cannot write it")]
+    [LoggerMessage(EventId = 1211, Level = LogLevel.Warning, Message = "Dropped a frame for connection {ConnectionId}: the {Packer} packer cannot write it")]
     private static partial void LogUnpackableValue(ILogger logger, Exception exception, long connectionId, string packer);
 
     /// <summary>
@@ -680,18 +680,18 @@ internal sealed partial class WebSocketConnection : SenteConnection
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} (client {ClientId}) sent more than {PerSecond} events per second; closing it")]
+    [LoggerMessage(EventId = 1223, Level = LogLevel.Warning, Message = "Connection {ConnectionId} (client {ClientId}) sent more than {PerSecond} events per second; closing it")]
     private static partial void LogFlood(ILogger logger, long connectionId, string clientId, int perSecond);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Closing connection {ConnectionId} of client {ClientId} (user {UserId}): {Reason}")]
+    [LoggerMessage(EventId = 1224, Level = LogLevel.Information, Message = "Closing connection {ConnectionId} of client {ClientId} (user {UserId}): {Reason}")]
     private static partial void LogClosing(ILogger logger, long connectionId, string clientId, string? userId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} ended: {Detail}")]
+    [LoggerMessage(EventId = 1225, Level = LogLevel.Debug, Message = "Connection {ConnectionId} ended: {Detail}")]
     private static partial void LogSocketEnded(ILogger logger, long connectionId, string detail);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped an unreadable frame from connection {ConnectionId} (client {ClientId}): {Problem}")]
+    [LoggerMessage(EventId = 1226, Level = LogLevel.Warning, Message = "Dropped an unreadable frame from connection {ConnectionId} (client {ClientId}): {Problem}")]
     private static partial void LogBadFrame(ILogger logger, long connectionId, string clientId, string problem);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} (client {ClientId}) sent a message over {Limit} bytes; closing it")]
+    [LoggerMessage(EventId = 1227, Level = LogLevel.Warning, Message = "Connection {ConnectionId} (client {ClientId}) sent a message over {Limit} bytes; closing it")]
     private static partial void LogTooBig(ILogger logger, long connectionId, string clientId, int limit);
 }
