@@ -1,8 +1,4 @@
-using Orleans;
 using Orleans.Concurrency;
-using Orleans.Sente;
-using Orleans.Sente.Grains;
-using Orleans.Sente.Protocol;
 
 namespace Sente.Grains;
 

@@ -1,9 +1,4 @@
 using System.Collections.Immutable;
-using Orleans;
-using Orleans.Sente;
-using Orleans.Sente.Grains;
-using Orleans.Sente.Protocol;
-using Orleans.Sente.Routing;
 
 namespace Sente.Grains;
 

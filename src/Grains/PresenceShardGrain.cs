@@ -1,11 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans;
-using Orleans.Sente;
-using Orleans.Sente.Grains;
-using Orleans.Sente.Protocol;
-using Orleans.Sente.Routing;
 
 namespace Sente.Grains;
 

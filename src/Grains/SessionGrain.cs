@@ -1,8 +1,3 @@
-using Orleans;
-using Orleans.Sente;
-using Orleans.Sente.Grains;
-using Orleans.Sente.Protocol;
-using Orleans.Sente.Routing;
 namespace Sente.Grains;
 
 /// <summary>

@@ -1,9 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Orleans;
-using Orleans.Sente;
-using Orleans.Sente.Grains;
-using Orleans.Sente.Protocol;
-using Orleans.Sente.Routing;
 
 namespace Sente.Grains;
 

@@ -1,10 +1,5 @@
 using System.Collections.Immutable;
-using Orleans;
 using Orleans.Concurrency;
-using Orleans.Sente;
-using Orleans.Sente.Grains;
-using Orleans.Sente.Protocol;
-using Orleans.Sente.Routing;
 
 namespace Sente.Grains;
 
