@@ -14,19 +14,13 @@ namespace Orleans.Sente.Grains;
 /// </summary>
 internal sealed class GroupReplayWindow
 {
-    private readonly Queue<Entry> _entries = new();
-    private long _bytes;
+    private readonly PushLog _log = new();
 
-    public int Count => _entries.Count;
+    public int Count => _log.Count;
 
     /// <summary>Records the group's push number <paramref name="sequence"/> (one more than the last), then drops what is past the bounds.</summary>
-    public void Add(long sequence, SenteEvent @event, bool flush, DateTimeOffset now, SenteGrainOptions options)
-    {
-        var bytes = EventSize.Estimate(@event);
-        _entries.Enqueue(new Entry(sequence, @event, flush, now, bytes));
-        _bytes += bytes;
-        Trim(now, options);
-    }
+    public void Add(long sequence, SenteEvent @event, bool flush, DateTimeOffset now, SenteGrainOptions options) =>
+        _log.Add(sequence, @event, flush, now, options);
 
     /// <summary>
     /// The pushes after <paramref name="start"/>, oldest first, and how many of those up to
@@ -35,37 +29,17 @@ internal sealed class GroupReplayWindow
     /// </summary>
     public (ImmutableArray<GroupMissedPush> Pushes, long Lost) After(long start, long through, DateTimeOffset now, SenteGrainOptions options)
     {
-        Trim(now, options);
-        var first = _entries.Count > 0 ? _entries.Peek().Sequence : through + 1;
+        _log.Trim(now, options);
+        var first = _log.First ?? through + 1;
         var lost = Math.Max(0, Math.Min(first, through + 1) - (start + 1));
         if (start >= through)
         {
             return ([], lost);
         }
 
-        var pushes = ImmutableArray.CreateBuilder<GroupMissedPush>((int)Math.Min(_entries.Count, through - start));
-        foreach (var entry in _entries)
-        {
-            if (entry.Sequence > start)
-            {
-                pushes.Add(new GroupMissedPush(entry.Sequence, entry.Event, entry.Flush));
-            }
-        }
-
-        return (pushes.DrainToImmutable(), lost);
+        var pushes = _log.After(start).Select(e => new GroupMissedPush(e.Number, e.Event, e.Flush)).ToImmutableArray();
+        return (pushes, lost);
     }
-
-    private void Trim(DateTimeOffset now, SenteGrainOptions options)
-    {
-        var horizon = now - options.ReplayWindowMaxAge;
-        while (_entries.Count > 0
-            && (_entries.Count > options.ReplayWindowLimit || _bytes > options.ReplayWindowBytes || _entries.Peek().At < horizon))
-        {
-            _bytes -= _entries.Dequeue().Bytes;
-        }
-    }
-
-    private readonly record struct Entry(long Sequence, SenteEvent Event, bool Flush, DateTimeOffset At, int Bytes);
 }
 
 /// <summary>

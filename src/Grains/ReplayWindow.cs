@@ -11,19 +11,13 @@ namespace Orleans.Sente.Grains;
 /// </summary>
 internal sealed class ReplayWindow
 {
-    private readonly Queue<Entry> _entries = new();
-    private long _bytes;
+    private readonly PushLog _log = new();
 
-    public int Count => _entries.Count;
+    public int Count => _log.Count;
 
     /// <summary>Records a push sent with <paramref name="pushId"/>, then drops what is past the bounds.</summary>
-    public void Add(long pushId, SenteEvent @event, bool flush, DateTimeOffset now, SenteGrainOptions options)
-    {
-        var bytes = EventSize.Estimate(@event);
-        _entries.Enqueue(new Entry(pushId, @event, flush, now, bytes));
-        _bytes += bytes;
-        Trim(now, options);
-    }
+    public void Add(long pushId, SenteEvent @event, bool flush, DateTimeOffset now, SenteGrainOptions options) =>
+        _log.Add(pushId, @event, flush, now, options);
 
     /// <summary>
     /// Takes the pushes after <paramref name="after"/>, oldest first, and empties the window (they
@@ -31,22 +25,49 @@ internal sealed class ReplayWindow
     /// </summary>
     public List<(SenteEvent Event, bool Flush)> TakeAfter(long after, DateTimeOffset now, SenteGrainOptions options)
     {
-        Trim(now, options);
-        var taken = new List<(SenteEvent, bool)>();
-        foreach (var entry in _entries)
-        {
-            if (entry.PushId > after)
-            {
-                taken.Add((entry.Event, entry.Flush));
-            }
-        }
-
-        _entries.Clear();
-        _bytes = 0;
+        _log.Trim(now, options);
+        var taken = _log.After(after).Select(e => (e.Event, e.Flush)).ToList();
+        _log.Clear();
         return taken;
     }
+}
 
-    private void Trim(DateTimeOffset now, SenteGrainOptions options)
+/// <summary>
+/// Numbered pushes kept for a while, oldest first, bounded as <see cref="SenteGrainOptions"/> says
+/// (<see cref="SenteGrainOptions.ReplayWindowLimit"/> pushes, <see cref="SenteGrainOptions.ReplayWindowBytes"/>
+/// estimated bytes, <see cref="SenteGrainOptions.ReplayWindowMaxAge"/>): what a client's and a group's
+/// replay windows share. The numbers only grow.
+/// </summary>
+internal sealed class PushLog
+{
+    private readonly Queue<Entry> _entries = new();
+    private long _bytes;
+
+    public int Count => _entries.Count;
+
+    /// <summary>The number of the oldest push held, or null when none is.</summary>
+    public long? First => _entries.Count > 0 ? _entries.Peek().Number : null;
+
+    /// <summary>Records push <paramref name="number"/>, then drops what is past the bounds.</summary>
+    public void Add(long number, SenteEvent @event, bool flush, DateTimeOffset now, SenteGrainOptions options)
+    {
+        var bytes = EventSize.Estimate(@event);
+        _entries.Enqueue(new Entry(number, @event, flush, now, bytes));
+        _bytes += bytes;
+        Trim(now, options);
+    }
+
+    /// <summary>The pushes held with a number after <paramref name="number"/>, oldest first.</summary>
+    public IEnumerable<Entry> After(long number) => _entries.Where(e => e.Number > number);
+
+    public void Clear()
+    {
+        _entries.Clear();
+        _bytes = 0;
+    }
+
+    /// <summary>Drops the oldest pushes while the log is past any of its bounds.</summary>
+    public void Trim(DateTimeOffset now, SenteGrainOptions options)
     {
         var horizon = now - options.ReplayWindowMaxAge;
         while (_entries.Count > 0
@@ -56,7 +77,7 @@ internal sealed class ReplayWindow
         }
     }
 
-    private readonly record struct Entry(long PushId, SenteEvent Event, bool Flush, DateTimeOffset At, int Bytes);
+    public readonly record struct Entry(long Number, SenteEvent Event, bool Flush, DateTimeOffset At, int Bytes);
 }
 
 /// <summary>
