@@ -12,6 +12,9 @@ namespace Sente.Grains;
 /// with the user's last-seen time (<see cref="IUserGroupsMarkerGrain"/>), which front ends ask first:
 /// set before the user's first group is written and told, cleared once its last one is gone.
 /// </summary>
+// Asked as a user comes online (the inbox, whether it has groups) and then rarely: two minutes idle
+// rather than Orleans' default quarter of an hour, so an online user does not keep it in memory.
+[CollectionAgeLimit(Minutes = 2)]
 internal sealed partial class UserGroupsGrain(
     [PersistentState("groups", SenteGrainStorage.ProviderName)] IPersistentState<UserGroupsState> state,
     FrontEndDirectory directory,

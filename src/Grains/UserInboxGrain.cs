@@ -13,6 +13,9 @@ namespace Sente.Grains;
 /// (<see cref="IUserGroupsMarkerGrain"/>), which front ends ask when the user's first connection
 /// opens on them.
 /// </summary>
+// Asked as a user comes online (the inbox, whether it has groups) and then rarely: two minutes idle
+// rather than Orleans' default quarter of an hour, so an online user does not keep it in memory.
+[CollectionAgeLimit(Minutes = 2)]
 internal sealed partial class UserInboxGrain(
     [PersistentState("inbox", SenteGrainStorage.ProviderName)] IPersistentState<UserInboxState> inbox,
     [PersistentState("lastSeen", SenteGrainStorage.ProviderName)] IPersistentState<LastSeenState> lastSeen,
