@@ -129,6 +129,11 @@ internal static class MarkdownResultsWriter
             notes.Add(string.Create(CultureInfo.InvariantCulture, $"{r.NegativeLatencies} negative latencies"));
         }
 
+        if (r.OpenAtEnd >= 0 && r.OpenAtEnd < r.Connected && r.ResumeMs is null)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"{r.Connected - r.OpenAtEnd:N0} clients closed during the run"));
+        }
+
         if (r.GroupMembers > 0)
         {
             notes.Add(string.Create(CultureInfo.InvariantCulture, $"group of {r.GroupMembers:N0} users, {r.DeliveriesPerPush:N0} deliveries per push")

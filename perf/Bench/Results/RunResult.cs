@@ -21,6 +21,9 @@ internal sealed record RunResult
     /// <summary>Clients connected when the window opened.</summary>
     public int Connected { get; init; }
 
+    /// <summary>Load runs: clients still open when the receivers reported (a server may close a client that fell behind); -1 when not known.</summary>
+    public int OpenAtEnd { get; init; } = -1;
+
     public double Seconds { get; init; }
 
     public long PushesAcked { get; init; }

@@ -420,7 +420,8 @@ internal sealed class ScenarioRunner(SystemContext context, Action<string, doubl
         return new RunResult
         {
             System = system.Name, Scenario = spec.Id, Label = spec.Label, TargetRate = spec.Rate,
-            Clients = spec.Clients, ClientsPerUser = spec.ClientsPerUser, DeliveriesPerPush = spec.DeliveriesPerPush, Connected = connected, Seconds = seconds,
+            Clients = spec.Clients, ClientsPerUser = spec.ClientsPerUser, DeliveriesPerPush = spec.DeliveriesPerPush, Connected = connected,
+            OpenAtEnd = report.Open, Seconds = seconds,
             Silos = deployment.Processes.Count(p => p.Role.StartsWith("silo", StringComparison.Ordinal)),
             FrontEnds = deployment.Processes.Count(p => p.Role.StartsWith("front end", StringComparison.Ordinal)),
             PushesAcked = driver.Acked, Deliveries = report.Delivered,
