@@ -138,7 +138,8 @@ internal static class MarkdownResultsWriter
         {
             notes.Add(string.Create(CultureInfo.InvariantCulture, $"group of {r.GroupMembers:N0} users, {r.DeliveriesPerPush:N0} deliveries per push")
                 + (double.IsNaN(r.GroupSetupSeconds) ? ", joined as they connected"
-                    : string.Create(CultureInfo.InvariantCulture, $", members added in {r.GroupSetupSeconds:0.0} s")));
+                    : string.Create(CultureInfo.InvariantCulture, $", members added in {r.GroupSetupSeconds:0.0} s")
+                        + (r.GroupSetupRetries > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({r.GroupSetupRetries:N0} additions tried again)") : "")));
         }
 
         if (!r.IsConnect && !double.IsNaN(r.MessagesPerOperation))

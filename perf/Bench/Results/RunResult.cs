@@ -90,6 +90,15 @@ internal sealed record RunResult
     /// <summary>S6 on Orleans.Sente: how long adding every member took (<c>IGroupGrain.AddUserAsync</c> per user); NaN elsewhere.</summary>
     public double GroupSetupSeconds { get; init; } = double.NaN;
 
+    /// <summary>S6 on Orleans.Sente: member additions that failed once and were tried again.</summary>
+    public int GroupSetupRetries { get; init; }
+
+    /// <summary>
+    /// The last lines each process printed (stdout and stderr), by role, kept when the run failed or
+    /// a client was closed during it; null otherwise.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? LogTails { get; init; }
+
     /// <summary>
     /// Orleans messages the silos handled (see <c>SiloCounters.Messages</c>) per push (load runs) or per
     /// connect (connect runs, less the idle rate); NaN when not counted.

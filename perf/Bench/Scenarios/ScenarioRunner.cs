@@ -94,16 +94,20 @@ internal sealed class ScenarioRunner(SystemContext context, Action<string, doubl
             await Task.Delay(DeliveryDrain, ct);
             var receiverReport = Merge(await Task.WhenAll(receivers.Select(async r => Parse<ReceiverReport>(await Command(r, "report", "REPORT", ct)))));
 
-            return Load(system, spec, deployment, receivers, connected, rssBefore, rssConnected, all, cpuStart, cpuEnd,
+            var result = Load(system, spec, deployment, receivers, connected, rssBefore, rssConnected, all, cpuStart, cpuEnd,
                 seconds, driverReport, receiverReport, killOffsetMs, loadAverage) with
             {
                 GroupMembers = group.Members,
                 GroupSetupSeconds = group.Seconds,
+                GroupSetupRetries = group.Retries,
                 SiloCounts = counted,
                 MessagesPerOperation = counted is null ? double.NaN : (double)counted.Messages / Math.Max(1, driverReport.Acked),
                 GrainCallsPerOperation = counted is null ? double.NaN : (double)counted.GrainCalls / Math.Max(1, driverReport.Acked),
                 GrainCallsPerOperationByMethod = counted?.Calls.ToDictionary(kv => kv.Key, kv => (double)kv.Value / Math.Max(1, driverReport.Acked)),
             };
+            return result.Ok && (result.OpenAtEnd < 0 || result.OpenAtEnd >= result.Connected || spec.Kind == ScenarioKind.Kill)
+                ? result
+                : result with { LogTails = LogTails(deployment.Processes.Concat(started)) };
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -111,6 +115,7 @@ internal sealed class ScenarioRunner(SystemContext context, Action<string, doubl
             {
                 System = system.Name, Scenario = spec.Id, Label = spec.Label, Clients = spec.Clients,
                 TargetRate = spec.Rate, LoadAverage = loadAverage, Error = e.Message,
+                LogTails = LogTails((deployment?.Processes ?? []).Concat(started)),
             };
         }
         finally
@@ -256,6 +261,7 @@ internal sealed class ScenarioRunner(SystemContext context, Action<string, doubl
             Error = connects == 0 ? "no handshakes"
                 : connects < spec.Clients ? $"{connects:N0} of {spec.Clients:N0} clients got their handshake ({failedConnects:N0} failed)"
                 : null,
+            LogTails = connects < spec.Clients ? LogTails(deployment.Processes.Concat(started)) : null,
         };
     }
 
@@ -291,29 +297,37 @@ internal sealed class ScenarioRunner(SystemContext context, Action<string, doubl
     /// is made a member through the system before the warm-up. A system whose clients join as they
     /// connect (SignalR) has its members already.
     /// </summary>
-    private async Task<(int Members, double Seconds)> SetUpGroupAsync(ScenarioSpec spec, SystemDeployment deployment, CancellationToken ct)
+    private async Task<(int Members, double Seconds, int Retries)> SetUpGroupAsync(ScenarioSpec spec, SystemDeployment deployment, CancellationToken ct)
     {
         if (spec.Group is null)
         {
-            return (0, double.NaN);
+            return (0, double.NaN, 0);
         }
 
         if (deployment.GroupSetupUrl is not { } url)
         {
-            return (spec.Users, double.NaN);
+            return (spec.Users, double.NaN, 0);
         }
 
         progress($"adding {spec.Users:N0} members to {spec.Group}", 0.25);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(GroupSetupTimeout);
         using var response = await Http.PostAsync(url, null, timeout.Token);
-        response.EnsureSuccessStatusCode();
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token));
+        var body = await response.Content.ReadAsStringAsync(timeout.Token);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"adding the group's members failed ({(int)response.StatusCode}): {body.Split('\n')[0]}");
+        }
+
+        using var json = JsonDocument.Parse(body);
         var members = json.RootElement.GetProperty("members").GetInt32();
         return members == spec.Users
-            ? (members, json.RootElement.GetProperty("seconds").GetDouble())
+            ? (members, json.RootElement.GetProperty("seconds").GetDouble(), json.RootElement.GetProperty("retries").GetInt32())
             : throw new InvalidOperationException($"the group has {members} members after adding {spec.Users}");
     }
+
+    private static Dictionary<string, string> LogTails(IEnumerable<ManagedProcess> processes) =>
+        processes.GroupBy(p => p.Role).ToDictionary(g => g.Key, g => g.First().Tail());
 
     /// <summary>The silos' counts summed, or null when the deployment counts nothing.</summary>
     private static async Task<SiloCounters?> ReadCountersAsync(SystemDeployment deployment, CancellationToken ct)
