@@ -11,10 +11,10 @@ internal sealed record BenchOptions
 
     public bool Smoke { get; init; }
 
-    /// <summary>Null: all of S1-S5, or <see cref="ScenarioCatalog.SmokeIds"/> with <c>--smoke</c>.</summary>
+    /// <summary>Null: S1-S5 (<see cref="ScenarioCatalog.DefaultIds"/>), or <see cref="ScenarioCatalog.SmokeIds"/> with <c>--smoke</c>.</summary>
     public IReadOnlyList<string>? ExplicitScenarios { get; init; }
 
-    public IReadOnlyList<string> Scenarios => ExplicitScenarios ?? (Smoke ? ScenarioCatalog.SmokeIds : ScenarioCatalog.AllIds);
+    public IReadOnlyList<string> Scenarios => ExplicitScenarios ?? (Smoke ? ScenarioCatalog.SmokeIds : ScenarioCatalog.DefaultIds);
 
     public IReadOnlyList<string>? Systems { get; init; }
 
@@ -25,6 +25,12 @@ internal sealed record BenchOptions
     public int? WarmupSeconds { get; init; }
 
     public int? MeasureSeconds { get; init; }
+
+    /// <summary>S6's deliveries per second; each group's push rate is this over its clients.</summary>
+    public int? GroupDeliveries { get; init; }
+
+    /// <summary>S9's front-end counts.</summary>
+    public IReadOnlyList<int>? FrontEndCounts { get; init; }
 
     /// <summary>Runs of each (system, scenario), interleaved; the tables show their median.</summary>
     public int Repeat { get; init; } = 1;
@@ -37,12 +43,22 @@ internal sealed record BenchOptions
           --smoke                tiny sizes, asserts that deliveries arrived (exit code 1 otherwise)
           --scenarios S1,S2,...  S1 saturated 2000 clients, S2 paced 1000 and 2500/s, S3 saturated
                                  10,000 clients, S4 idle capacity/memory, S5 server killed under load
-          --systems a,b          signalr, signalr-redis, kestrel-ws, sente, sente-flush (default: all)
+                                 (the default: S1-S5); S6 pushes to groups of 1,000 and 10,000 users,
+                                 S7 S1's load pushed by a grain in the silos beside the gateway, S8 S1's
+                                 load on 2 silos + 2 front ends and 4 + 4, S9 the cost of a connect with
+                                 2, 8 and 32 front ends, S10 10,000 clients connecting at once
+          --systems a,b          signalr, signalr-redis, kestrel-ws, sente, sente-flush (default: all; a
+                                 scenario runs on those it applies to: S6 signalr-redis, sente, sente-flush;
+                                 S7, S8 sente, sente-flush; S9 sente; S10 signalr-redis, sente)
           --out DIR              results folder (default perf/results)
           --idle-clients N       clients in S4 (default 15000; one receiver process per 18,000 clients, as one
                                  process may hold at most 20,000 open files here; Orleans.Sente adds front ends
                                  to match, the single-server baselines cannot go beyond that limit)
-          --warmup S --measure S seconds (default 10 and 20; smoke 1 and 2)
+          --warmup S --measure S seconds (default 10 and 20; smoke 1 and 2); in S9 and S10 the warm-up
+                                 is the pause after the warm-up clients connected (default 30 s)
+          --group-deliveries N   S6's deliveries per second (default 40000): each group's pushes per
+                                 second are N over its clients
+          --front-ends a,b,c     S9's front-end counts (default 2,8,32)
           --repeat N             run the whole plan N times, systems interleaved; tables and pictures show
                                  the median of each figure (results.json keeps every run)
           --plain                line output instead of the live display
@@ -67,6 +83,8 @@ internal sealed record BenchOptions
                 "--warmup" => options with { WarmupSeconds = Int(Value()) },
                 "--measure" => options with { MeasureSeconds = Int(Value()) },
                 "--repeat" => options with { Repeat = Math.Max(1, Int(Value())) },
+                "--group-deliveries" => options with { GroupDeliveries = Int(Value()) },
+                "--front-ends" => options with { FrontEndCounts = List(Value()).Select(Int).ToArray() },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),
             };
         }

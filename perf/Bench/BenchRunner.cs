@@ -19,10 +19,16 @@ internal static class BenchRunner
         var systems = SystemCatalog.Select(options.Systems);
         var plan = ScenarioCatalog.Build(options)
             .SelectMany(spec => systems
+                .Where(s => spec.RunsOn(s.Name))
                 .Where(s => spec.Kind != ScenarioKind.Kill || s.SupportsKill)
                 .Where(s => !options.Smoke || spec.Kind == ScenarioKind.Load || !s.SmokeLoadOnly)
                 .Select(system => (spec, system)))
             .ToArray();
+
+        if (plan.Length == 0)
+        {
+            AnsiConsole.MarkupLine("[yellow]No selected scenario runs on the selected systems.[/]");
+        }
 
         // Repeats go round the whole plan, so that drift in the machine's load spreads over every system.
         plan = Enumerable.Repeat(plan, options.Repeat).SelectMany(p => p).ToArray();
@@ -118,8 +124,12 @@ internal static class BenchRunner
 
     private static string Headline(RunResult r) => r.Scenario == "S4"
         ? $"{r.Connected:N0} held, {r.SystemKiBPerConnection:0.0} KiB/conn"
+        : r.IsConnect
+        ? $"{r.Connects:N0} handshakes in {r.ConnectSpanMs:N0} ms, {r.SystemCpuMicrosPerConnect:0} us/connect" +
+          (double.IsNaN(r.MessagesPerOperation) ? "" : $", {r.MessagesPerOperation:0.0} messages/connect")
         : $"{r.DeliveriesPerSecond:N0}/s, p50 {r.P50Ms:0.0} p99 {r.P99Ms:0.0} ms, {r.SystemCpuMicrosPerDelivery:0.0} us/delivery" +
-          (r.ResumeMs is { } resume ? $", resumed {resume:N0} ms, lost {r.Lost:N0}" : "");
+          (r.ResumeMs is { } resume ? $", resumed {resume:N0} ms, lost {r.Lost:N0}" : "") +
+          (double.IsNaN(r.MessagesPerOperation) ? "" : $", {r.MessagesPerOperation:0.0} messages/push");
 
     private static Table SummaryTable(BenchReport report)
     {
@@ -127,13 +137,15 @@ internal static class BenchRunner
         foreach (var r in report.Runs)
         {
             var idle = r.Scenario == "S4";
+            var connect = r.IsConnect;
             table.AddRow(
                 Markup.Escape(r.System), Markup.Escape(r.Label), r.Connected.ToString("N0"),
-                idle ? "" : r.DeliveriesPerSecond.ToString("N0"),
-                idle ? "" : $"{r.P50Ms:0.0} / {r.P99Ms:0.0}",
-                idle ? "" : r.SystemCpuMicrosPerDelivery.ToString("0.0"),
+                idle || connect ? "" : r.DeliveriesPerSecond.ToString("N0"),
+                idle || connect ? "" : $"{r.P50Ms:0.0} / {r.P99Ms:0.0}",
+                idle || connect ? "" : r.SystemCpuMicrosPerDelivery.ToString("0.0"),
                 r.SystemKiBPerConnection.ToString("0.0"),
-                Markup.Escape(r.Error ?? (r.ResumeMs is { } ms ? $"resumed {ms:N0} ms, lost {r.Lost:N0}" : "")));
+                Markup.Escape(r.Error ?? (r.ResumeMs is { } ms ? $"resumed {ms:N0} ms, lost {r.Lost:N0}"
+                    : connect ? $"{r.ConnectSpanMs:N0} ms to every handshake, {r.SystemCpuMicrosPerConnect:0} us/connect" : "")));
         }
 
         return table;

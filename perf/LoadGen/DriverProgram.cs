@@ -7,7 +7,7 @@ namespace Orleans.Sente.Bench.LoadGen;
 
 /// <summary>
 /// The driver process: one push-control WebSocket to the system, N pushes in flight to
-/// uniformly random users, saturating or paced. Prints <c>READY</c> once connected and pushes at
+/// uniformly random users (or all to one named target, a group), saturating or paced. Prints <c>READY</c> once connected and pushes at
 /// once; stdin <c>mark</c> zeroes the counters, <c>stop</c> stops issuing, drains the in-flight
 /// pushes and prints <c>REPORT {json}</c>. Exits when stdin closes.
 /// </summary>
@@ -92,7 +92,7 @@ internal static class DriverProgram
                 }
 
                 await state.Slots.WaitAsync(ct);
-                var uid = "u" + random.Next(options.Users);
+                var uid = options.Target ?? "u" + random.Next(options.Users);
                 var length = PushFrame.Write(buffer, issued, uid, Stopwatch.GetTimestamp(), issued, options.PayloadBytes);
                 state.OnSent();
                 await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, true, ct);

@@ -26,6 +26,11 @@ internal sealed class ReceiverClient(int index, ReceiverOptions options, HttpMes
             {
                 await socket.SendAsync(open, WebSocketMessageType.Text, true, ct);
             }
+
+            if (options.AwaitHandshake)
+            {
+                await ReadHandshakeAsync(socket, ct);
+            }
         }
         catch
         {
@@ -34,6 +39,28 @@ internal sealed class ReceiverClient(int index, ReceiverOptions options, HttpMes
         }
 
         _socket = socket;
+    }
+
+    /// <summary>
+    /// Reads the server's first message whole: Sente's <c>:chsk/handshake</c> or SignalR's handshake
+    /// response. It carries no pushed event (the scenarios that wait for it push nothing).
+    /// </summary>
+    private static async Task ReadHandshakeAsync(ClientWebSocket socket, CancellationToken ct)
+    {
+        var buffer = new byte[BufferSize];
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer.AsMemory(), ct);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "closed before the handshake");
+            }
+
+            if (result.EndOfMessage)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>Tries the next front end, for a client whose server went away.</summary>

@@ -9,7 +9,9 @@ internal sealed record ReceiverOptions(
     int SourceAddresses,
     int ConnectConcurrency,
     bool Reconnect,
-    int UserOffset = 0)
+    int UserOffset = 0,
+    bool AwaitHandshake = false,
+    double ConnectRate = 0)
 {
     /// <summary>Connections opened at once while connecting.</summary>
     public const int DefaultConnectConcurrency = 64;
@@ -18,6 +20,9 @@ internal sealed record ReceiverOptions(
     /// Every url template holds <c>{uid}</c>, replaced by the user-id <c>u&lt;n&gt;</c>, and may hold
     /// <c>{cid}</c>, a client-id unique across receivers (<c>c&lt;n&gt;</c>). <c>--user-offset</c> lets
     /// several receiver processes share one population: this one takes users from that offset on.
+    /// <c>--await-handshake</c> counts a client as connected once the server's first message (Sente's
+    /// handshake, SignalR's handshake response) arrived, not when the WebSocket opened;
+    /// <c>--connect-rate R</c> starts R connects per second instead of all at once (0).
     /// </summary>
     public static ReceiverOptions From(ArgMap args) => new(
         args.String("urls").Split(',', StringSplitOptions.RemoveEmptyEntries),
@@ -27,7 +32,9 @@ internal sealed record ReceiverOptions(
         args.Int("source-addresses", 1),
         args.Int("connect-concurrency", DefaultConnectConcurrency),
         args.Flag("reconnect"),
-        args.Int("user-offset", 0));
+        args.Int("user-offset", 0),
+        args.Flag("await-handshake"),
+        args.Double("connect-rate", 0));
 
     /// <summary>Client <c>u*K+k</c> goes to front end <c>(u*K+k) mod F</c>: an even spread, and with K = F each user has one client per front end.</summary>
     public int FrontEndOf(int clientIndex) => GlobalIndex(clientIndex) % UrlTemplates.Count;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 
 namespace Orleans.Sente.Bench.LoadGen;
@@ -31,15 +32,21 @@ internal static class ReceiverProgram
             .ToArray();
         var counters = new ReceiverCounters();
 
-        using var gate = new SemaphoreSlim(options.ConnectConcurrency);
-        await Task.WhenAll(clients.Select(c => ConnectFirstAsync(c, gate, counters, cts.Token)));
+        var connectTimes = new LogHistogram();
+        var connecting = Stopwatch.GetTimestamp();
+        using (var gate = new SemaphoreSlim(options.ConnectConcurrency))
+        {
+            await ConnectAllAsync(clients, options.ConnectRate, c => ConnectFirstAsync(c, gate, counters, connectTimes, cts.Token), cts.Token);
+        }
+
+        var span = Stopwatch.GetElapsedTime(connecting);
         var running = new List<Task>();
         foreach (var client in clients.Where(c => c.IsOpen))
         {
             running.Add(RunClientAsync(client, options, counters, cts.Token));
         }
 
-        Console.Out.WriteLine($"READY connected={total - counters.Failed} failed={counters.Failed}");
+        Console.Out.WriteLine(ConnectReport.ReadyLine(total - counters.Failed, counters.Failed, span, connectTimes.SnapshotAndReset()));
         Console.Out.Flush();
         var keepAlive = options.Protocol.KeepAliveMessage is { } ping
             ? KeepAliveLoopAsync(clients, ping, cts.Token)
@@ -72,9 +79,39 @@ internal static class ReceiverProgram
         return 0;
     }
 
-    private static async Task ConnectFirstAsync(ReceiverClient client, SemaphoreSlim gate, ReceiverCounters counters, CancellationToken ct)
+    /// <summary>
+    /// Starts every client's connect: all at once (bounded by the concurrency gate) when
+    /// <paramref name="rate"/> is 0, else <paramref name="rate"/> per second on a steady schedule.
+    /// </summary>
+    private static async Task ConnectAllAsync(ReceiverClient[] clients, double rate, Func<ReceiverClient, Task> connect, CancellationToken ct)
+    {
+        if (rate <= 0)
+        {
+            await Task.WhenAll(clients.Select(connect));
+            return;
+        }
+
+        var connects = new List<Task>(clients.Length);
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < clients.Length; i++)
+        {
+            var wait = TimeSpan.FromSeconds(i / rate) - Stopwatch.GetElapsedTime(start);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, ct);
+            }
+
+            connects.Add(connect(clients[i]));
+        }
+
+        await Task.WhenAll(connects);
+    }
+
+    /// <summary>Connects one client (with a few retries); its time, from the first attempt to success, goes to <paramref name="times"/>.</summary>
+    private static async Task ConnectFirstAsync(ReceiverClient client, SemaphoreSlim gate, ReceiverCounters counters, LogHistogram times, CancellationToken ct)
     {
         await gate.WaitAsync(ct);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -82,6 +119,7 @@ internal static class ReceiverProgram
                 try
                 {
                     await client.ConnectAsync(ct);
+                    times.Record((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
                     return;
                 }
                 catch (Exception) when (attempt < ConnectAttempts && !ct.IsCancellationRequested)

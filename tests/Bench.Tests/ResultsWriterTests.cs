@@ -71,6 +71,34 @@ public sealed class ResultsWriterTests
         Assert.Equal(3, bars); // p50, p90 (zero height) and p99 of the one load run; the rest is background
     }
 
+    [Fact]
+    public void Connect_runs_get_their_own_table_with_calls_per_connect_by_method()
+    {
+        var connect = new RunResult
+        {
+            System = "sente", Scenario = "S9", Label = "S9 connects, 8 front ends", Clients = 2000, ClientsPerUser = 1, Connected = 2500,
+            Connects = 2000, FrontEnds = 8, ConnectSpanMs = 20_012, ConnectP50Ms = 4.5, ConnectP99Ms = 30.1, ConnectMaxMs = 88,
+            SystemCpuMicrosPerConnect = 1234.4, IdleSystemCores = 0.081, MessagesPerOperation = 25.25, GrainCallsPerOperation = 6.5,
+            GrainCallsPerOperationByMethod = new Dictionary<string, double> { ["IUserGrain.Attach"] = 1, ["IFrontEndRegistryGrain.GetLive"] = 1.4, ["IUserGrain.Push"] = 0.01 },
+        };
+        var report = Report() with { Runs = [.. Report().Runs, connect] };
+
+        var md = MarkdownResultsWriter.Render(report);
+        var tables = md.Split("\n\n").Where(block => block.StartsWith('|')).ToArray();
+        Assert.Equal(2, tables.Length);
+        Assert.DoesNotContain("S9 connects", tables[0], StringComparison.Ordinal);
+        var row = tables[1].Split('\n').Single(l => l.Contains("S9 connects", StringComparison.Ordinal));
+        Assert.Contains("| sente | S9 connects, 8 front ends | 8 | 2,000 | 20,012 | 4.5 / 30.1 / 88 | 1234 | 0.081 | 25.3 | 6.5 |", row, StringComparison.Ordinal);
+        Assert.Contains("IFrontEndRegistryGrain.GetLive 1.40, IUserGrain.Attach 1.00", row, StringComparison.Ordinal);
+        Assert.DoesNotContain("IUserGrain.Push", row, StringComparison.Ordinal);
+
+        var charts = ChartSet.Render(report);
+        Assert.Contains("connect-cpu.svg", charts.Keys);
+        Assert.Contains("connect-messages.svg", charts.Keys);
+        Assert.DoesNotContain("connect-storm.svg", charts.Keys);
+        Assert.All(charts.Values, svg => XDocument.Parse(svg));
+    }
+
     [Theory]
     [InlineData(0.7, 1)]
     [InlineData(18_700, 20_000)]

@@ -16,11 +16,14 @@ internal sealed class ManagedProcess : IAsyncDisposable
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
     private readonly Queue<string> _tail = new();
 
-    private ManagedProcess(string role, bool isSystem, Process process)
+    private readonly bool _exitsOnStdinClose;
+
+    private ManagedProcess(string role, bool isSystem, Process process, bool exitsOnStdinClose)
     {
         Role = role;
         IsSystem = isSystem;
         _process = process;
+        _exitsOnStdinClose = exitsOnStdinClose;
     }
 
     /// <summary>What this process is, e.g. "server A", "redis", "receiver".</summary>
@@ -36,7 +39,12 @@ internal sealed class ManagedProcess : IAsyncDisposable
     /// <summary>The last successful reading, kept so a killed process still has figures.</summary>
     public ProcSample LastSample { get; private set; }
 
-    public static ManagedProcess Start(string role, bool isSystem, string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts a child. <paramref name="exitsOnStdinClose"/> false: the program does not read stdin
+    /// (redis-server), so disposing it kills it at once rather than waiting out the grace period.
+    /// </summary>
+    public static ManagedProcess Start(string role, bool isSystem, string fileName, IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string>? environment = null, bool exitsOnStdinClose = true)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -57,7 +65,7 @@ internal sealed class ManagedProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var managed = new ManagedProcess(role, isSystem, process);
+        var managed = new ManagedProcess(role, isSystem, process, exitsOnStdinClose);
         process.OutputDataReceived += (_, e) => managed.OnLine(e.Data, toChannel: true);
         process.ErrorDataReceived += (_, e) => managed.OnLine(e.Data, toChannel: false);
         process.Exited += (_, _) => managed._lines.Writer.TryComplete();
@@ -132,12 +140,12 @@ internal sealed class ManagedProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes stdin (the polite stop), then kills whatever is left after a grace period.</summary>
+    /// <summary>Closes stdin (the polite stop), then kills whatever is left after a grace period (at once if it does not read stdin).</summary>
     public async ValueTask DisposeAsync()
     {
         try
         {
-            if (!_process.HasExited)
+            if (!_process.HasExited && _exitsOnStdinClose)
             {
                 _process.StandardInput.Close();
                 using var grace = new CancellationTokenSource(ExitGrace);

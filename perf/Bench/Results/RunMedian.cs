@@ -3,8 +3,8 @@ namespace Orleans.Sente.Bench.Results;
 /// <summary>
 /// Folds repeated runs of one (system, scenario) into one result: each figure is its own median
 /// (a figure a run lacks, such as the resume time, over the runs that have it); counts, the
-/// process list and the load average come from the run whose system CPU per delivery is the
-/// median. A failed run fails the result.
+/// process list, the grain calls by method and the load average come from the run whose system
+/// CPU per delivery (per connect, in a connect scenario) is the median. A failed run fails the result.
 /// </summary>
 internal static class RunMedian
 {
@@ -20,7 +20,7 @@ internal static class RunMedian
             return failed with { Repeats = runs.Count };
         }
 
-        var middle = runs.OrderBy(r => r.SystemCpuMicrosPerDelivery).ElementAt(runs.Count / 2);
+        var middle = runs.OrderBy(r => r.IsConnect ? r.SystemCpuMicrosPerConnect : r.SystemCpuMicrosPerDelivery).ElementAt(runs.Count / 2);
         double M(Func<RunResult, double> figure) => Median(runs.Select(figure));
         return middle with
         {
@@ -38,6 +38,15 @@ internal static class RunMedian
             Lost = (long)M(r => r.Lost),
             DriverErrors = (long)M(r => r.DriverErrors),
             ResumeMs = runs.Any(r => r.ResumeMs is not null) ? Median(runs.Where(r => r.ResumeMs is not null).Select(r => r.ResumeMs!.Value)) : null,
+            GroupSetupSeconds = M(r => r.GroupSetupSeconds),
+            MessagesPerOperation = M(r => r.MessagesPerOperation),
+            GrainCallsPerOperation = M(r => r.GrainCallsPerOperation),
+            ConnectSpanMs = M(r => r.ConnectSpanMs),
+            ConnectP50Ms = M(r => r.ConnectP50Ms),
+            ConnectP99Ms = M(r => r.ConnectP99Ms),
+            ConnectMaxMs = M(r => r.ConnectMaxMs),
+            SystemCpuMicrosPerConnect = M(r => r.SystemCpuMicrosPerConnect),
+            IdleSystemCores = M(r => r.IdleSystemCores),
             Repeats = runs.Count,
         };
     }

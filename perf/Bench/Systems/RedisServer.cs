@@ -14,7 +14,7 @@ internal static class RedisServer
         var port = FreePorts.Next();
         var process = ManagedProcess.Start("redis", isSystem: true, executable,
             ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no", "--protected-mode", "no"]);
+             "--save", "", "--appendonly", "no", "--protected-mode", "no"], exitsOnStdinClose: false);
         try
         {
             await process.WaitForLineAsync(l => l.Contains(ReadyLine, StringComparison.Ordinal), context.ReadyTimeout, ct);

@@ -1,14 +1,16 @@
 using System.Globalization;
 using Orleans.Sente.Bench.Processes;
+using Orleans.Sente.Bench.Scenarios;
 
 namespace Orleans.Sente.Bench.Systems;
 
 /// <summary>
-/// Orleans.Sente: 2 silos (primary and secondary, localhost clustering), front ends in Client
-/// mode holding the clients' WebSockets (JSON packer), and a push gateway, a plain Orleans client
-/// calling <c>IUserGrain.PushAsync</c>. Pushes are batched per front end within <c>SendBufWs</c>
-/// (30 ms), or written at once with <c>PushOptions.Flushed</c>. S5 kills the secondary silo; the
-/// primary holds the membership table, as a seed node would.
+/// Orleans.Sente: 2 silos (primary and secondary, localhost clustering; more when the scenario
+/// says so), front ends in Client mode holding the clients' WebSockets (JSON packer), and a push
+/// gateway, a plain Orleans client calling <c>IUserGrain.PushAsync</c> (or, as the scenario says,
+/// <c>IGroupGrain.PushAsync</c>, or a producer grain in the silos). Pushes are batched per front end
+/// within <c>SendBufWs</c> (30 ms), or written at once with <c>PushOptions.Flushed</c>. S5 kills the
+/// secondary silo; the primary holds the membership table, as a seed node would.
 /// </summary>
 internal sealed class SenteSystem(bool flush) : ISystemUnderTest
 {
@@ -17,6 +19,9 @@ internal sealed class SenteSystem(bool flush) : ISystemUnderTest
 
     /// <summary>Sockets one front end is given, below the 20,000 open files a process may hold here.</summary>
     public const int ClientsPerFrontEnd = 18_000;
+
+    /// <summary>Front ends starting at the same time.</summary>
+    public const int FrontEndStartsAtOnce = 4;
 
     /// <summary>
     /// Membership probe timeout of the silos. Orleans' default (5 s, three missed probes before a
@@ -50,6 +55,10 @@ internal sealed class SenteSystem(bool flush) : ISystemUnderTest
 
     public async Task<SystemDeployment> StartAsync(SystemContext context, CancellationToken ct)
     {
+        var spec = context.Spec;
+        var siloCount = Math.Max(2, spec?.Silos ?? 2);
+        var frontEndCount = spec is { FrontEnds: > 0 } ? spec.FrontEnds : FrontEndsFor(context.Clients);
+        var counting = spec?.CountMessages ?? false;
         var processes = new List<ManagedProcess>();
 
         // Processes start in parallel: each is recorded as soon as it is up, so a failed start
@@ -68,25 +77,52 @@ internal sealed class SenteSystem(bool flush) : ISystemUnderTest
         try
         {
             var siloDll = context.Layout.Dll("perf/Systems/SenteSilo", SiloAssembly);
-            var probe = "--Bench:ProbeTimeout=" + ProbeTimeout.ToString("c", CultureInfo.InvariantCulture);
-            // Both silos start at once: the secondary keeps trying to join until the primary listens.
+            string[] siloOptions =
+            [
+                "--Sente:Cluster:Mode=Localhost",
+                "--Bench:ProbeTimeout=" + ProbeTimeout.ToString("c", CultureInfo.InvariantCulture),
+                .. counting ? ["--Bench:Counters=true"] : Array.Empty<string>(),
+            ];
+
+            // Every silo starts at once: the secondaries keep trying to join until the primary listens.
+            // Ports: [0] HTTP, [1] gateway, and for a secondary [2] its silo port.
             var primarySiloPort = FreePorts.Next();
-            var silos = await Task.WhenAll(
-                Tracked(StartOnFreePortsAsync(context, "silo A", siloDll, 2, p =>
-                    ["--urls", SystemContext.HttpUrl(p[0]), "--Sente:Cluster:Mode=Localhost", $"--Sente:Silo:SiloPort={primarySiloPort}", $"--Sente:Silo:GatewayPort={p[1]}", probe], ct)),
-                Tracked(StartOnFreePortsAsync(context, "silo B", siloDll, 3, p =>
-                    ["--urls", SystemContext.HttpUrl(p[0]), "--Sente:Cluster:Mode=Localhost", $"--Sente:Silo:SiloPort={p[1]}", $"--Sente:Silo:GatewayPort={p[2]}",
-                     $"--Sente:Silo:PrimarySiloPort={primarySiloPort}", probe], ct)));
+            var silos = await Task.WhenAll(Enumerable.Range(0, siloCount).Select(i => Tracked(StartOnFreePortsAsync(
+                context, "silo " + (char)('A' + i), siloDll, i == 0 ? 2 : 3, p =>
+                    i == 0
+                        ? ["--urls", SystemContext.HttpUrl(p[0]), $"--Sente:Silo:SiloPort={primarySiloPort}", $"--Sente:Silo:GatewayPort={p[1]}", .. siloOptions]
+                        : ["--urls", SystemContext.HttpUrl(p[0]), $"--Sente:Silo:SiloPort={p[2]}", $"--Sente:Silo:GatewayPort={p[1]}",
+                           $"--Sente:Silo:PrimarySiloPort={primarySiloPort}", .. siloOptions], ct))));
             var secondary = silos[1].Process;
 
-            var gateways = $"{silos[0].Ports[1]},{silos[1].Ports[2]}";
+            var gateways = string.Join(',', silos.Select(s => s.Ports[1].ToString(CultureInfo.InvariantCulture)));
             var frontEndDll = context.Layout.Dll("perf/Systems/SenteFrontEnd", FrontEndAssembly);
-            var frontEndsStarting = Task.WhenAll(Enumerable.Range(1, FrontEndsFor(context.Clients)).Select(i => Tracked(StartOnFreePortsAsync(
-                context, "front end " + i.ToString(CultureInfo.InvariantCulture), frontEndDll, 1,
-                p => ["--urls", SystemContext.HttpUrl(p[0]), "--Sente:Cluster:Mode=Client", $"--Sente:Cluster:GatewayPorts={gateways}"], ct))));
+
+            // A few front ends start at a time: dozens starting together on 2 cores would each miss the ready timeout.
+            using var startSlots = new SemaphoreSlim(FrontEndStartsAtOnce);
+            var frontEndsStarting = Task.WhenAll(Enumerable.Range(1, frontEndCount).Select(async i =>
+            {
+                await startSlots.WaitAsync(ct);
+                try
+                {
+                    return await Tracked(StartOnFreePortsAsync(
+                        context, "front end " + i.ToString(CultureInfo.InvariantCulture), frontEndDll, 1,
+                        p => ["--urls", SystemContext.HttpUrl(p[0]), "--Sente:Cluster:Mode=Client", $"--Sente:Cluster:GatewayPorts={gateways}"], ct));
+                }
+                finally
+                {
+                    startSlots.Release();
+                }
+            }));
+            string[] pushOptions =
+            [
+                "--flush", flush ? "true" : "false",
+                .. spec?.Group is not null ? ["--push-to", "group"] : Array.Empty<string>(),
+                .. spec?.Producer == PushProducer.Grain ? ["--producer", "grain"] : Array.Empty<string>(),
+            ];
             var gatewayStarting = Tracked(StartOnFreePortsAsync(context, "push gateway",
                 context.Layout.Dll("perf/Systems/SentePushGateway", GatewayAssembly), 1,
-                p => ["--urls", SystemContext.HttpUrl(p[0]), "--gateways", gateways, "--flush", flush ? "true" : "false"], ct));
+                p => ["--urls", SystemContext.HttpUrl(p[0]), "--gateways", gateways, .. pushOptions], ct));
             await Task.WhenAll(frontEndsStarting, gatewayStarting);
             var ports = (await frontEndsStarting).Select(f => f.Ports[0]).ToArray();
             var gatewayPort = (await gatewayStarting).Ports[0];
@@ -95,7 +131,9 @@ internal sealed class SenteSystem(bool flush) : ISystemUnderTest
                 processes,
                 ports.Select(p => $"ws://127.0.0.1:{p.ToString(CultureInfo.InvariantCulture)}/chsk?client-id={{cid}}&packer=json&uid={{uid}}").ToArray(),
                 new Uri($"ws://127.0.0.1:{gatewayPort}/bench/push"),
-                secondary);
+                secondary,
+                counting ? silos.Select(s => new Uri($"{SystemContext.HttpUrl(s.Ports[0])}/bench/counters")).ToArray() : null,
+                spec?.Group is { } group ? new Uri($"{SystemContext.HttpUrl(gatewayPort)}/bench/group/{Uri.EscapeDataString(group)}?users={spec.Users.ToString(CultureInfo.InvariantCulture)}") : null);
         }
         catch
         {

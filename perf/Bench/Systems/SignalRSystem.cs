@@ -5,7 +5,9 @@ namespace Orleans.Sente.Bench.Systems;
 
 /// <summary>
 /// ASP.NET Core SignalR: one server without a backplane, or <paramref name="servers"/> servers
-/// sharing a Redis backplane. Pushes enter at server A (<c>Clients.User(uid).SendAsync</c>).
+/// sharing a Redis backplane. Pushes enter at server A (<c>Clients.User(uid).SendAsync</c>; in a
+/// group scenario <c>Clients.Group(name).SendAsync</c>, every client having joined the group with
+/// <c>Groups.AddToGroupAsync</c> as it connected).
 /// </summary>
 internal sealed class SignalRSystem(int servers, bool redis) : ISystemUnderTest
 {
@@ -39,6 +41,13 @@ internal sealed class SignalRSystem(int servers, bool redis) : ISystemUnderTest
                 extra.AddRange(["--redis", $"127.0.0.1:{redisPort}"]);
             }
 
+            // A group scenario: every client joins the group as it connects, and pushes go to the group.
+            var group = context.Spec?.Group;
+            if (group is not null)
+            {
+                extra.AddRange(["--push-to", "group"]);
+            }
+
             var dll = context.Layout.Dll(ServerProject, ServerAssembly);
             var ports = Enumerable.Range(0, servers).Select(_ => FreePorts.Next()).ToArray();
             var started = await Task.WhenAll(ports.Select((port, i) => context.StartDotnetAsync(
@@ -46,7 +55,8 @@ internal sealed class SignalRSystem(int servers, bool redis) : ISystemUnderTest
             processes.AddRange(started);
             return new SystemDeployment(
                 processes,
-                ports.Select(p => $"ws://127.0.0.1:{p.ToString(CultureInfo.InvariantCulture)}/hub?uid={{uid}}").ToArray(),
+                ports.Select(p => $"ws://127.0.0.1:{p.ToString(CultureInfo.InvariantCulture)}/hub?uid={{uid}}" +
+                    (group is null ? "" : "&group=" + Uri.EscapeDataString(group))).ToArray(),
                 new Uri($"ws://127.0.0.1:{ports[0]}/bench/push"),
                 servers > 1 ? started[^1] : null);
         }

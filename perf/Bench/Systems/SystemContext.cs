@@ -1,8 +1,9 @@
 using Orleans.Sente.Bench.Processes;
+using Orleans.Sente.Bench.Scenarios;
 
 namespace Orleans.Sente.Bench.Systems;
 
-/// <summary>What a system needs to start: the built DLLs and a bounded wait for ready lines.</summary>
+/// <summary>What a system needs to start: the built DLLs, a bounded wait for ready lines, and the scenario's shape.</summary>
 internal sealed class SystemContext(BenchLayout layout, TimeSpan readyTimeout)
 {
     public BenchLayout Layout { get; } = layout;
@@ -13,7 +14,10 @@ internal sealed class SystemContext(BenchLayout layout, TimeSpan readyTimeout)
     /// <summary>Clients the scenario will connect, so a system can size itself (front ends per open-files limit).</summary>
     public int Clients { get; private init; }
 
-    public SystemContext For(int clients) => new(Layout, ReadyTimeout) { Clients = clients };
+    /// <summary>The scenario about to run (group, producer, silos and front ends, counters); null outside a run.</summary>
+    public ScenarioSpec? Spec { get; private init; }
+
+    public SystemContext For(ScenarioSpec spec) => new(Layout, ReadyTimeout) { Clients = spec.TotalClients, Spec = spec };
 
     /// <summary>Starts <c>dotnet &lt;dll&gt; args</c> and waits for <paramref name="readyLine"/>.</summary>
     public async Task<ManagedProcess> StartDotnetAsync(

@@ -7,7 +7,9 @@ internal sealed class SystemDeployment(
     IReadOnlyList<ManagedProcess> processes,
     IReadOnlyList<string> clientUrlTemplates,
     Uri pushControlUrl,
-    ManagedProcess? killTarget) : IAsyncDisposable
+    ManagedProcess? killTarget,
+    IReadOnlyList<Uri>? counterUrls = null,
+    Uri? groupSetupUrl = null) : IAsyncDisposable
 {
     /// <summary>Every process of the system (servers, silos, backplanes); CPU and RSS are summed over them.</summary>
     public IReadOnlyList<ManagedProcess> Processes { get; } = processes;
@@ -19,6 +21,15 @@ internal sealed class SystemDeployment(
 
     /// <summary>The process scenario S5 kills under load; null when the system has none to lose.</summary>
     public ManagedProcess? KillTarget { get; } = killTarget;
+
+    /// <summary>One <c>GET</c> URL per silo answering <c>SiloCounters</c>; empty when nothing is counted.</summary>
+    public IReadOnlyList<Uri> CounterUrls { get; } = counterUrls ?? [];
+
+    /// <summary>
+    /// Where the harness makes every user a member of the scenario's group before the warm-up
+    /// (<c>POST</c>); null when the clients join as they connect (SignalR) or there is no group.
+    /// </summary>
+    public Uri? GroupSetupUrl { get; } = groupSetupUrl;
 
     public async ValueTask DisposeAsync()
     {
