@@ -67,9 +67,13 @@ public sealed class ScenarioSmokeTests
         Assert.Equal(20, run.Connects);
         Assert.True(run.ConnectSpanMs > 0, output);
 
-        // A front end attaches each connection to its user's grain with one call; none happen at idle.
+        // A front end attaches each connection to its user's grain with one call. A user coming
+        // online asks its presence shard, not the front-end registry (nor, so, every front end): the
+        // registry is asked only by each of the 16 presence shards as it first activates.
         Assert.NotNull(run.GrainCallsPerOperationByMethod);
-        Assert.Equal(1.0, run.GrainCallsPerOperationByMethod["IUserGrain.Attach"], precision: 3);
+        Assert.Equal(1.0, run.GrainCallsPerOperationByMethod["IUserRoutingGrain.Attach"], precision: 3);
+        var registryAsks = run.GrainCallsPerOperationByMethod.GetValueOrDefault("IFrontEndLeaseGrain.GetLive") * run.Connects;
+        Assert.True(registryAsks <= 16.5, $"the registry was asked {registryAsks:F0} times for {run.Connects} connects");
         Assert.True(run.MessagesPerOperation > 0, output);
         Assert.False(double.IsNaN(run.SystemCpuMicrosPerConnect), output);
         Assert.True(File.Exists(Path.Combine(outDir, "connect-messages.svg")));

@@ -108,7 +108,7 @@ internal sealed record RunResult
     /// <summary>Calls to Orleans.Sente grains on the silos per push or per connect, like <see cref="MessagesPerOperation"/>.</summary>
     public double GrainCallsPerOperation { get; init; } = double.NaN;
 
-    /// <summary><see cref="GrainCallsPerOperation"/> by method (<c>IUserGrain.Attach</c>, ...).</summary>
+    /// <summary><see cref="GrainCallsPerOperation"/> by method (<c>IUserRoutingGrain.Attach</c>, ...).</summary>
     public IReadOnlyDictionary<string, double>? GrainCallsPerOperationByMethod { get; init; }
 
     /// <summary>The silos' counts over the window as read (not less the idle rate).</summary>
