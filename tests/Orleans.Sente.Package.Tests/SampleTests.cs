@@ -52,11 +52,14 @@ public sealed partial class SampleTests(PackageFeed feed)
         var clientId = Guid.NewGuid().ToString();
         await AssertReplyAndPushAsync(app.BaseUri, clientId, new SenteClientOptions { ClientId = clientId });
 
-        await using var client = new SenteClient(new SenteClientOptions { Uri = new Uri(app.BaseUri, "/chsk"), ClientId = clientId });
+        // Another user: a new connection of the same client-id, made before its first connection's close
+        // reached the cluster, would rightly get "hello" again (the grain cannot tell it was written).
+        var other = Guid.NewGuid().ToString();
+        await using var client = new SenteClient(new SenteClientOptions { Uri = new Uri(app.BaseUri, "/chsk"), ClientId = other });
         var pushed = Received(client, "chat/msg");
         await client.ConnectAsync().WaitAsync(Step);
         using var http = new HttpClient();
-        (await http.PostAsync(new Uri(app.BaseUri, $"/push/{clientId}?text=from-outside"), null).WaitAsync(Step)).EnsureSuccessStatusCode();
+        (await http.PostAsync(new Uri(app.BaseUri, $"/push/{other}?text=from-outside"), null).WaitAsync(Step)).EnsureSuccessStatusCode();
         Assert.Equal("from-outside", (await pushed.WaitAsync(Step)).Data!["text"].AsString());
     }
 
