@@ -66,8 +66,11 @@ internal sealed class ReceiverClient(int index, ReceiverOptions options, HttpMes
     /// <summary>Tries the next front end, for a client whose server went away.</summary>
     public void MoveToNextFrontEnd() => FrontEnd = (FrontEnd + 1) % options.UrlTemplates.Count;
 
-    /// <summary>Reads until the socket closes or fails; returns normally in both cases.</summary>
-    public async Task ReceiveUntilClosedAsync(CancellationToken ct)
+    /// <summary>
+    /// Reads until the socket closes or fails; returns why (the close frame's status and description,
+    /// or the failure), or null when the receiver itself stopped.
+    /// </summary>
+    public async Task<string?> ReceiveUntilClosedAsync(CancellationToken ct)
     {
         var socket = _socket ?? throw new InvalidOperationException("Not connected.");
         var buffer = new byte[BufferSize];
@@ -81,7 +84,7 @@ internal sealed class ReceiverClient(int index, ReceiverOptions options, HttpMes
                 var result = await socket.ReceiveAsync(buffer.AsMemory(), ct);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    return;
+                    return $"closed {(int?)socket.CloseStatus}: {socket.CloseStatusDescription}";
                 }
 
                 var chunk = buffer.AsSpan(0, result.Count);
@@ -100,8 +103,13 @@ internal sealed class ReceiverClient(int index, ReceiverOptions options, HttpMes
                 messageStart = result.EndOfMessage;
             }
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return null;
+        }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
+            return e.GetType().Name + ": " + e.GetBaseException().Message;
         }
         finally
         {

@@ -66,7 +66,7 @@ internal static class ReceiverProgram
                     var report = new ReceiverReport(
                         delivered, negative, clients.Count(c => c.IsOpen), counters.Failed,
                         counters.Disconnects, counters.Reconnects, histogram.Max, histogram.ToSparse(),
-                        mark, DeliveryStats.TimelineBucketMs, timeline);
+                        mark, DeliveryStats.TimelineBucketMs, timeline, counters.CloseReasons());
                     Console.Out.WriteLine("REPORT " + JsonSerializer.Serialize(report));
                     break;
             }
@@ -143,7 +143,11 @@ internal static class ReceiverProgram
     {
         while (!ct.IsCancellationRequested)
         {
-            await client.ReceiveUntilClosedAsync(ct);
+            if (await client.ReceiveUntilClosedAsync(ct) is { } reason)
+            {
+                counters.AddClose(reason);
+            }
+
             if (ct.IsCancellationRequested || !options.Reconnect)
             {
                 return;

@@ -1,6 +1,9 @@
 namespace Orleans.Sente.Bench.LoadGen;
 
-/// <summary>What a receiver measured since its last <c>mark</c>; printed as one <c>REPORT {json}</c> line.</summary>
+/// <summary>
+/// What a receiver measured since its last <c>mark</c>; printed as one <c>REPORT {json}</c> line.
+/// <see cref="CloseReasons"/> counts the sockets that ended since the start, by reason.
+/// </summary>
 internal sealed record ReceiverReport(
     long Delivered,
     long NegativeLatencies,
@@ -12,7 +15,8 @@ internal sealed record ReceiverReport(
     long[][] Buckets,
     long MarkTimestamp,
     int TimelineBucketMs,
-    long[] Timeline)
+    long[] Timeline,
+    Dictionary<string, long>? CloseReasons = null)
 {
     public HistogramSnapshot Histogram() => HistogramSnapshot.FromSparse(Buckets, MaxMicros);
 }

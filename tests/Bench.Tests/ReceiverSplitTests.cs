@@ -43,8 +43,8 @@ public sealed class ReceiverSplitTests
         var b = histogram.SnapshotAndReset();
         var merged = ScenarioRunner.Merge(
         [
-            new ReceiverReport(10, 0, 5, 0, 1, 1, a.Max, a.ToSparse(), 100, 100, [1, 2, 3]),
-            new ReceiverReport(20, 0, 7, 1, 0, 0, b.Max, b.ToSparse(), 90, 100, [4, 5]),
+            new ReceiverReport(10, 0, 5, 0, 1, 1, a.Max, a.ToSparse(), 100, 100, [1, 2, 3], new() { ["closed 1008: ping timeout"] = 2 }),
+            new ReceiverReport(20, 0, 7, 1, 0, 0, b.Max, b.ToSparse(), 90, 100, [4, 5], new() { ["closed 1008: ping timeout"] = 3, ["WebSocketException: reset"] = 1 }),
         ]);
 
         Assert.Equal(30, merged.Delivered);
@@ -54,6 +54,8 @@ public sealed class ReceiverSplitTests
         Assert.Equal(2, merged.Histogram().TotalCount);
         Assert.Equal([5L, 7, 3], merged.Timeline);
         Assert.Equal(90, merged.MarkTimestamp);
+        Assert.Equal(5, merged.CloseReasons!["closed 1008: ping timeout"]);
+        Assert.Equal(1, merged.CloseReasons["WebSocketException: reset"]);
     }
 
     [Fact]

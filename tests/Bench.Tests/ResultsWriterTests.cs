@@ -99,6 +99,22 @@ public sealed class ResultsWriterTests
         Assert.All(charts.Values, svg => XDocument.Parse(svg));
     }
 
+    [Fact]
+    public void A_run_that_lost_clients_says_how_many_and_why()
+    {
+        var run = new RunResult
+        {
+            System = "sente", Scenario = "S6", Label = "S6 group", Clients = 20, ClientsPerUser = 2, Connected = 20, OpenAtEnd = 14,
+            DeliveriesPerPush = 20, GroupMembers = 10, GroupSetupSeconds = 1.5, GroupSetupRetries = 2,
+            CloseReasons = new Dictionary<string, long> { ["closed 1008: ping timeout"] = 5, ["WebSocketException: reset"] = 1 },
+        };
+
+        var row = MarkdownResultsWriter.Row(run);
+        Assert.Contains("6 clients closed during the run (5 closed 1008: ping timeout, 1 WebSocketException: reset)", row, StringComparison.Ordinal);
+        Assert.Contains("members added in 1.5 s (2 additions tried again)", row, StringComparison.Ordinal);
+        Assert.DoesNotContain("clients closed", MarkdownResultsWriter.Row(run with { OpenAtEnd = 20 }), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0.7, 1)]
     [InlineData(18_700, 20_000)]

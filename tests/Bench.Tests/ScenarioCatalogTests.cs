@@ -140,6 +140,7 @@ public sealed class ScenarioCatalogTests
     [InlineData("S8 saturated, 2000 clients, 4 silos + 4 front ends", "4 silos + 4 front ends")]
     [InlineData("S9 connects, 3 front ends (smoke)", "3 front ends")]
     [InlineData("S10 connect storm, 10,000 clients at once", "10,000 clients at once")]
+    [InlineData("S7 saturated, 2000 clients, pushes from the gateway (Orleans client)", "pushes from the gateway")]
     public void Chart_categories_keep_what_tells_a_scenarios_runs_apart(string label, string category) =>
         Assert.Equal(category, ChartSet.ShortLabel(label));
 }

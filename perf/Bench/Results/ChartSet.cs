@@ -135,7 +135,8 @@ internal static class ChartSet
 
     /// <summary>
     /// The part of a label that tells the runs of one scenario apart: "group of 1,000 users" (S6),
-    /// what follows the last comma otherwise ("4 silos + 4 front ends", "8 front ends").
+    /// what follows the last comma otherwise ("4 silos + 4 front ends", "8 front ends"), without a
+    /// closing aside in brackets.
     /// </summary>
     internal static string ShortLabel(string label)
     {
@@ -147,7 +148,9 @@ internal static class ChartSet
         }
 
         var comma = text.LastIndexOf(", ", StringComparison.Ordinal);
-        return comma >= 0 ? text[(comma + 2)..] : text;
+        var tail = comma >= 0 ? text[(comma + 2)..] : text;
+        var aside = tail.IndexOf(" (", StringComparison.Ordinal);
+        return aside > 0 && tail.EndsWith(')') ? tail[..aside] : tail;
     }
 
     private static ChartSeries Series(string system, string[] labels, RunResult[] runs, Func<RunResult, double> value) =>

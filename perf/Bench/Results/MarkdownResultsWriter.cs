@@ -131,7 +131,10 @@ internal static class MarkdownResultsWriter
 
         if (r.OpenAtEnd >= 0 && r.OpenAtEnd < r.Connected && r.ResumeMs is null)
         {
-            notes.Add(string.Create(CultureInfo.InvariantCulture, $"{r.Connected - r.OpenAtEnd:N0} clients closed during the run"));
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"{r.Connected - r.OpenAtEnd:N0} clients closed during the run")
+                + (r.CloseReasons is { Count: > 0 } reasons
+                    ? " (" + string.Join(", ", reasons.OrderByDescending(kv => kv.Value).Take(3).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Value:N0} {kv.Key}"))) + ")"
+                    : ""));
         }
 
         if (r.GroupMembers > 0)

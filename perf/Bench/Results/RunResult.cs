@@ -24,6 +24,9 @@ internal sealed record RunResult
     /// <summary>Load runs: clients still open when the receivers reported (a server may close a client that fell behind); -1 when not known.</summary>
     public int OpenAtEnd { get; init; } = -1;
 
+    /// <summary>Load runs: sockets that ended during the run, by reason (close status and description, or the failure); null when none did.</summary>
+    public IReadOnlyDictionary<string, long>? CloseReasons { get; init; }
+
     public double Seconds { get; init; }
 
     public long PushesAcked { get; init; }

@@ -382,7 +382,8 @@ internal sealed class ScenarioRunner(SystemContext context, Action<string, doubl
         return new ReceiverReport(
             reports.Sum(r => r.Delivered), reports.Sum(r => r.NegativeLatencies), reports.Sum(r => r.Open), reports.Sum(r => r.Failed),
             reports.Sum(r => r.Disconnects), reports.Sum(r => r.Reconnects), histogram.Max, histogram.ToSparse(),
-            reports.Min(r => r.MarkTimestamp), reports[0].TimelineBucketMs, timeline);
+            reports.Min(r => r.MarkTimestamp), reports[0].TimelineBucketMs, timeline,
+            reports.SelectMany(r => r.CloseReasons ?? []).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value)));
     }
 
     private async Task<ManagedProcess> StartDriverAsync(SystemDeployment deployment, ScenarioSpec spec, CancellationToken ct)
@@ -435,7 +436,7 @@ internal sealed class ScenarioRunner(SystemContext context, Action<string, doubl
         {
             System = system.Name, Scenario = spec.Id, Label = spec.Label, TargetRate = spec.Rate,
             Clients = spec.Clients, ClientsPerUser = spec.ClientsPerUser, DeliveriesPerPush = spec.DeliveriesPerPush, Connected = connected,
-            OpenAtEnd = report.Open, Seconds = seconds,
+            OpenAtEnd = report.Open, CloseReasons = report.CloseReasons is { Count: > 0 } reasons ? reasons : null, Seconds = seconds,
             Silos = deployment.Processes.Count(p => p.Role.StartsWith("silo", StringComparison.Ordinal)),
             FrontEnds = deployment.Processes.Count(p => p.Role.StartsWith("front end", StringComparison.Ordinal)),
             PushesAcked = driver.Acked, Deliveries = report.Delivered,
