@@ -166,6 +166,20 @@ public sealed partial class CrashTests(CrashClusterFixture fixture, ITestOutputH
             await run.ResumedAsync(run.MarksAtFault, "after SIGCONT");
         });
 
+    [Fact]
+    public Task Azure_storage_killed_with_SIGKILL_down_20_s_then_started_again_loses_duplicates_and_reorders_no_acknowledged_push() =>
+        RunAsync("storage SIGKILL, down 20 s", async run =>
+        {
+            run.FaultStarts("SIGKILL azurite");
+            await Cluster.KillAsync("azurite");
+            await run.ResumedAsync(run.MarksAtFault, "with storage down");
+
+            // How long storage stays down: the fault itself, the stream runs meanwhile.
+            await Task.Delay(TimeSpan.FromTicks(Math.Max(0, (StoragePause - run.SinceFault).Ticks)));
+            await Cluster.RestartOneAsync("azurite");
+            run.Restored("azurite started again (same ports, same data folder)");
+        });
+
     /// <summary>
     /// A silo frozen longer than its probes allow may have been declared dead meanwhile; it then
     /// ends itself when it runs again. Waits (bounded) until it is either active in the
@@ -235,7 +249,7 @@ public sealed partial class CrashTests(CrashClusterFixture fixture, ITestOutputH
     /// <summary>Every process of the cluster runs (a test that failed half-way may have left one dead).</summary>
     private async Task EnsureWholeAsync()
     {
-        foreach (var name in (string[])["silo-1", "silo-2", "front-end-1", "front-end-2"])
+        foreach (var name in (string[])["azurite", "silo-1", "silo-2", "front-end-1", "front-end-2"])
         {
             if (!await Cluster.IsRunningAsync(name))
             {
@@ -375,6 +389,9 @@ public sealed partial class CrashTests(CrashClusterFixture fixture, ITestOutputH
             _faultAt = _clock.Elapsed;
             Note(what);
         }
+
+        /// <summary>Time since <see cref="FaultStarts"/>.</summary>
+        public TimeSpan SinceFault => _clock.Elapsed - _faultAt;
 
         public void Restored(string what)
         {
