@@ -16,6 +16,9 @@
 #                                         process died (killed, or a silo its cluster declared dead),
 #                                         on new free ports; cluster.env gets its new addresses and,
 #                                         for a front end, nginx reloads with the new upstream.
+#                                         `restart-one azurite` starts Azurite again on its former
+#                                         ports with the same data folder (the silos and front ends
+#                                         keep their connection string).
 # Environment: SENTE_CLUSTER_DIR (run folder with pid files, logs and cluster.env; default .cluster),
 # SENTE_CLUSTER_CONFIGURATION (Release), SENTE_CLUSTER_BUILD (1; 0 uses what is built).
 set -euo pipefail
@@ -100,6 +103,15 @@ restart_one() {
   cluster_common "$SENTE_CLUSTER_CONNECTION" "$SENTE_CLUSTER_ID" "$SENTE_CLUSTER_SERVICE_ID"
   http="$(sente_free_port)"
   case "$name" in
+    azurite)
+      # The ports from the connection string every process holds: Blob, Queue, Table.
+      local ports
+      ports="$(printf '%s' "$SENTE_CLUSTER_CONNECTION" | grep -oE '127\.0\.0\.1:[0-9]+' | cut -d: -f2 | tr '\n' ' ')"
+      # shellcheck disable=SC2086
+      sente_azurite_start "$run/azurite" "$run/logs/azurite.log" "$run/azurite-data" $ports
+      echo "$SENTE_AZURITE_PID" >"$run/azurite.pid"
+      http="${ports%% *}"
+      ;;
     silo-1|silo-2)
       i="${name#silo-}"
       local port; port="$(sente_free_port)"
@@ -118,7 +130,7 @@ restart_one() {
       write_nginx_conf "${SENTE_CLUSTER_URL##*:}" "${SENTE_CLUSTER_FRONT_END_1##*:}" "${SENTE_CLUSTER_FRONT_END_2##*:}"
       nginx -s reload -c "$run/nginx/nginx.conf" -p "$run/nginx" -e "$run/logs/nginx-error.log"
       ;;
-    *) echo "restart-one takes silo-1, silo-2, front-end-1 or front-end-2" >&2; exit 2 ;;
+    *) echo "restart-one takes azurite, silo-1, silo-2, front-end-1 or front-end-2" >&2; exit 2 ;;
   esac
   echo "== $name running again (pid $(cat "$run/$name.pid"), http://127.0.0.1:$http)"
 }

@@ -31,12 +31,13 @@ sente_wait_http() {
   return 1
 }
 
-# sente_azurite_start DIR LOG [DATA]: starts Azurite in the background on free loopback ports
-# (DIR is its working folder, for the debug files it may write). With DATA, Azurite keeps its
-# blobs, queues and tables on disk in that folder, so a restart finds them; without, in memory.
-# Sets SENTE_AZURITE_PID and SENTE_AZURITE_CONNECTION.
+# sente_azurite_start DIR LOG [DATA [BLOB_PORT QUEUE_PORT TABLE_PORT]]: starts Azurite in the
+# background on loopback ports, free ones unless given (DIR is its working folder, for the debug
+# files it may write). With DATA, Azurite keeps its blobs, queues and tables on disk in that
+# folder, so a restart finds them; without, in memory. Given ports and the same DATA start it again
+# where its clients expect it. Sets SENTE_AZURITE_PID and SENTE_AZURITE_CONNECTION.
 sente_azurite_start() {
-  local dir="$1" log="$2" data="${3:-}" azurite="$_sente_root/tools/node_modules/.bin/azurite" blob queue table
+  local dir="$1" log="$2" data="${3:-}" azurite="$_sente_root/tools/node_modules/.bin/azurite" blob="${4:-}" queue="${5:-}" table="${6:-}"
   local persistence=(--inMemoryPersistence)
   if [ -n "$data" ]; then
     mkdir -p "$data"
@@ -46,7 +47,9 @@ sente_azurite_start() {
     (cd "$_sente_root/tools" && npm ci --no-audit --no-fund --loglevel=error) || return 1
   fi
   mkdir -p "$dir"
-  blob="$(sente_free_port)"; queue="$(sente_free_port)"; table="$(sente_free_port)"
+  [ -n "$blob" ] || blob="$(sente_free_port)"
+  [ -n "$queue" ] || queue="$(sente_free_port)"
+  [ -n "$table" ] || table="$(sente_free_port)"
   (cd "$dir" && exec "$azurite" "${persistence[@]}" --silent --loose --skipApiVersionCheck --disableTelemetry \
     --blobHost 127.0.0.1 --blobPort "$blob" \
     --queueHost 127.0.0.1 --queuePort "$queue" \

@@ -56,7 +56,11 @@ public sealed class DemoChatTests(DemoFixture fixture, ITestOutputHelper output)
             await Expect(tab.Locator("#log")).ToContainTextAsync($"{bob}: {text}", new() { Timeout = WaitMs });
         }
 
-        // The sender's page shows what it sent, not a copy received.
+        // The sender's page shows what it sent, not a copy received: a push to the sender after
+        // the message (awaited on its page) would have come after any copy of it.
+        await fixture.Silo.Grains.GetUserGrain(bob).PushAsync(
+            SenteEvent.Create("chat/msg", EdnMap.Of(("from", "server"), ("text", "after the message"))), PushOptions.Flushed);
+        await Expect(tab3.Locator("#log")).ToContainTextAsync("server: after the message", new() { Timeout = WaitMs });
         await Expect(tab3.Locator("#log")).Not.ToContainTextAsync($"{bob}: {text}");
     }
 
@@ -114,11 +118,15 @@ public sealed class DemoChatTests(DemoFixture fixture, ITestOutputHelper output)
         await Expect(joined.Locator("#log")).ToContainTextAsync($"[room] {ivan}: {text}", new() { Timeout = WaitMs });
         await Expect(poster.Locator("#log")).ToContainTextAsync($"you → [room]: {text}", new() { Timeout = WaitMs });
 
-        // The other tab was listening all along (a push to its user reaches it), and has no room message.
+        // The other tab was listening all along (a push to its user reaches it), and has no room
+        // message; nor has the poster's page, which a push after the post reached too.
         await fixture.Silo.Grains.GetUserGrain(hana).PushAsync(
             SenteEvent.Create("chat/msg", EdnMap.Of(("from", "server"), ("text", "for every tab"))), PushOptions.Flushed);
+        await fixture.Silo.Grains.GetUserGrain(ivan).PushAsync(
+            SenteEvent.Create("chat/msg", EdnMap.Of(("from", "server"), ("text", "for the poster"))), PushOptions.Flushed);
         await Expect(other.Locator("#log")).ToContainTextAsync("server: for every tab", new() { Timeout = WaitMs });
         await Expect(other.Locator("#log")).Not.ToContainTextAsync("[room]");
+        await Expect(poster.Locator("#log")).ToContainTextAsync("server: for the poster", new() { Timeout = WaitMs });
         await Expect(poster.Locator("#log")).Not.ToContainTextAsync($"[room] {ivan}");
 
         // The member leaves: the next post reaches nobody, and its poster is told so.

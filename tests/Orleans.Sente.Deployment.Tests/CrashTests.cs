@@ -69,7 +69,8 @@ public sealed class CrashClusterFixture : IAsyncLifetime
 /// user from a separate Orleans client, breaks one process, brings it back, and counts per
 /// client, among the pushes the cluster acknowledged (<c>PushAsync</c> returned), those lost,
 /// duplicated and out of order: none of each. Pushes whose call failed are refused, counted
-/// apart. The figures (and the time until deliveries resumed) go to the test output and to
+/// apart. In the front-end kill each user also has a plain Sente client, held to what the README
+/// promises it: none lost or out of order, repeats only of what its replay window re-sent. The figures (and the time until deliveries resumed) go to the test output and to
 /// <c>crash-figures.md</c> beside the test assembly (or <c>SENTE_CRASH_FIGURES</c>).
 /// </summary>
 public sealed partial class CrashTests(CrashClusterFixture fixture, ITestOutputHelper output) : IClassFixture<CrashClusterFixture>
@@ -110,9 +111,14 @@ public sealed partial class CrashTests(CrashClusterFixture fixture, ITestOutputH
             run.Restored($"{silo} started again");
         });
 
+    /// <summary>
+    /// Each user also has a plain Sente client (raw WebSocket, JSON packer, no <c>resume=</c>, the
+    /// same client-id on every connection): what the README promises it is checked beside the
+    /// resume-mark clients' exactness (see <see cref="CrashRun.ConnectAsync"/>).
+    /// </summary>
     [Fact]
     public Task A_front_end_killed_with_SIGKILL_loses_duplicates_and_reorders_no_acknowledged_push_its_clients_reconnecting_through_nginx() =>
-        RunAsync("front end SIGKILL", async run =>
+        RunAsync("front end SIGKILL", plainClients: true, async run =>
         {
             run.FaultStarts("SIGKILL front-end-1");
             await Cluster.KillAsync("front-end-1");
@@ -123,6 +129,7 @@ public sealed partial class CrashTests(CrashClusterFixture fixture, ITestOutputH
             // The killed front end held clients, which reconnected through nginx; the other's did not.
             Assert.Contains(run.Clients, c => c.Receiver.Closes > 0);
             Assert.Contains(run.Clients, c => c.Receiver.Closes == 0);
+            Assert.Contains(run.Clients, c => c.Plain && c.Receiver.Closes > 0);
         });
 
     [Fact]
@@ -166,6 +173,20 @@ public sealed partial class CrashTests(CrashClusterFixture fixture, ITestOutputH
             await run.ResumedAsync(run.MarksAtFault, "after SIGCONT");
         });
 
+    [Fact]
+    public Task Azure_storage_killed_with_SIGKILL_down_20_s_then_started_again_loses_duplicates_and_reorders_no_acknowledged_push() =>
+        RunAsync("storage SIGKILL, down 20 s", async run =>
+        {
+            run.FaultStarts("SIGKILL azurite");
+            await Cluster.KillAsync("azurite");
+            await run.ResumedAsync(run.MarksAtFault, "with storage down");
+
+            // How long storage stays down: the fault itself, the stream runs meanwhile.
+            await Task.Delay(TimeSpan.FromTicks(Math.Max(0, (StoragePause - run.SinceFault).Ticks)));
+            await Cluster.RestartOneAsync("azurite");
+            run.Restored("azurite started again (same ports, same data folder)");
+        });
+
     /// <summary>
     /// A silo frozen longer than its probes allow may have been declared dead meanwhile; it then
     /// ends itself when it runs again. Waits (bounded) until it is either active in the
@@ -196,11 +217,13 @@ public sealed partial class CrashTests(CrashClusterFixture fixture, ITestOutputH
 
     private static string SiloPortKey(string silo) => $"SENTE_CLUSTER_SILO_{silo[^1]}_PORT";
 
-    private async Task RunAsync(string scenario, Func<CrashRun, Task> fault)
+    private Task RunAsync(string scenario, Func<CrashRun, Task> fault) => RunAsync(scenario, plainClients: false, fault);
+
+    private async Task RunAsync(string scenario, bool plainClients, Func<CrashRun, Task> fault)
     {
         await EnsureWholeAsync();
         await using var run = new CrashRun(this, scenario);
-        await run.ConnectAsync();
+        await run.ConnectAsync(plainClients);
         output.WriteLine($"{scenario}: {Users} users, {run.Clients.Count} clients; ws connections per front end: {await run.ConnectionsPerFrontEndAsync()}");
         run.StartStream();
         await run.ResumedAsync(run.Users.ToDictionary(u => u, _ => 10L), "warm-up (10 pushes each)");
@@ -229,13 +252,14 @@ public sealed partial class CrashTests(CrashClusterFixture fixture, ITestOutputH
         output.WriteLine($"(row appended to {file})");
 
         Assert.True(figures.Lost == 0 && figures.Duplicated == 0 && figures.Reordered == 0, $"{scenario}: {figures.Detail}");
+        Assert.True(figures.PlainUnexplained == 0, $"{scenario}: plain clients saw pushes twice that no replay window re-sent: {figures.Detail}");
         Assert.True(figures.Acknowledged > 0, $"{scenario}: nothing acknowledged");
     }
 
     /// <summary>Every process of the cluster runs (a test that failed half-way may have left one dead).</summary>
     private async Task EnsureWholeAsync()
     {
-        foreach (var name in (string[])["silo-1", "silo-2", "front-end-1", "front-end-2"])
+        foreach (var name in (string[])["azurite", "silo-1", "silo-2", "front-end-1", "front-end-2"])
         {
             if (!await Cluster.IsRunningAsync(name))
             {
@@ -252,6 +276,7 @@ public sealed partial class CrashTests(CrashClusterFixture fixture, ITestOutputH
         private readonly CancellationTokenSource _stop = new();
         private readonly Dictionary<string, UserStream> _streams = new(StringComparer.Ordinal);
         private readonly List<string> _notes = [];
+        private readonly List<Task> _pumps = [];
         private Task _producers = Task.CompletedTask;
         private TimeSpan _faultAt;
         private TimeSpan _restoredAt;
@@ -273,9 +298,12 @@ public sealed partial class CrashTests(CrashClusterFixture fixture, ITestOutputH
 
         /// <summary>
         /// Signs each user in once through nginx (as a browser does) and opens two clients with
-        /// its cookie and CSRF token; nginx's round-robin puts them on both front ends.
+        /// its cookie and CSRF token; nginx's round-robin puts them on both front ends. With
+        /// <paramref name="plainClients"/> a third, plain one per user (as an unmodified Sente client
+        /// connects: no resume mark, reconnecting with its client-id), which nginx puts on the
+        /// front ends by turns too (five requests per user: the users alternate).
         /// </summary>
-        public async Task ConnectAsync()
+        public async Task ConnectAsync(bool plainClients)
         {
             var chsk = new Uri(Cluster.Url, "/chsk");
             foreach (var user in Users)
@@ -304,7 +332,7 @@ public sealed partial class CrashTests(CrashClusterFixture fixture, ITestOutputH
                         ReconnectPolicy = new ExponentialBackoffReconnectPolicy(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)),
                         EventBufferCapacity = 0,
                     });
-                    client.On("crash/push", e =>
+                    client.On(PushEvent, e =>
                     {
                         receiver.Add(e.Data?.AsInt64() ?? -1);
                         return Task.CompletedTask;
@@ -319,6 +347,24 @@ public sealed partial class CrashTests(CrashClusterFixture fixture, ITestOutputH
                     Clients.Add(new CrashClient(user, i, client, receiver));
                     await client.ConnectAsync().WaitAsync(Timeouts.Start);
                     Assert.Equal(user, client.State.UserId);
+                }
+
+                if (plainClients)
+                {
+                    var receiver = new Receiver(_clock);
+                    var csrf = "csrf-token=" + Uri.EscapeDataString(token);
+                    var ws = new UriBuilder(chsk) { Scheme = "ws" }.Uri;
+                    var plain = await WsClient.ConnectAsync(ws, reconnect: true, cookies, () => Task.FromResult(csrf), receiver.Closed);
+                    Clients.Add(new CrashClient(user, 3, plain, receiver, Plain: true));
+                    _pumps.Add(Task.Run(async () =>
+                    {
+                        // [":test/crash-push" n]: JSON, the packer a plain client asked for.
+                        await foreach (var e in plain.Events.ReadAllAsync())
+                        {
+                            receiver.Add(e[1].GetInt64());
+                        }
+                    }));
+                    Assert.Equal(user, plain.Uid);
                 }
             }
         }
@@ -376,6 +422,9 @@ public sealed partial class CrashTests(CrashClusterFixture fixture, ITestOutputH
             Note(what);
         }
 
+        /// <summary>Time since <see cref="FaultStarts"/>.</summary>
+        public TimeSpan SinceFault => _clock.Elapsed - _faultAt;
+
         public void Restored(string what)
         {
             MarksAtRestore = Marks();
@@ -428,15 +477,21 @@ public sealed partial class CrashTests(CrashClusterFixture fixture, ITestOutputH
                 await client.Client.DisposeAsync();
             }
 
+            await Task.WhenAll(_pumps).WaitAsync(Timeouts.Frame);
+
             _stop.Dispose();
         }
 
         private Dictionary<string, long> Marks() => _streams.ToDictionary(p => p.Key, p => p.Value.Attempted);
     }
 
-    private sealed record CrashClient(string User, int Index, SenteClient Client, Receiver Receiver)
+    /// <summary>The numbered pushes' event; <c>test/</c>, which the plain client (<see cref="WsClient"/>) hands out.</summary>
+    private const string PushEvent = "test/crash-push";
+
+    /// <summary>One client of a user: a <see cref="SenteClient"/> with resume marks, or a plain one (<see cref="WsClient"/>).</summary>
+    private sealed record CrashClient(string User, int Index, IAsyncDisposable Client, Receiver Receiver, bool Plain = false)
     {
-        public string Name => $"{User}#{Index}";
+        public string Name => Plain ? $"{User}#plain" : $"{User}#{Index}";
     }
 
     [GeneratedRegex("""<meta name="csrf-token" content="([^"]*)">""")]

@@ -112,7 +112,8 @@ internal sealed class LocalCluster : IAsyncDisposable
     /// <summary>
     /// <c>scripts/cluster.sh restart-one NAME</c>: a new process for a silo or front end whose process
     /// is gone, on new free ports, returned once it is ready (for a front end, nginx is reloaded
-    /// with it); <see cref="Env"/> is read again.
+    /// with it), or for "azurite" on its former ports with the same data folder; <see cref="Env"/>
+    /// is read again.
     /// </summary>
     public async Task RestartOneAsync(string name)
     {

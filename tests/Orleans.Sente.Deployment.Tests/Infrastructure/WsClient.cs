@@ -17,9 +17,14 @@ internal sealed class WsClient : IAsyncDisposable
     private readonly Channel<JsonElement> _events = Channel.CreateUnbounded<JsonElement>();
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _firstHandshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Action? _closed;
     private Task _loop = Task.CompletedTask;
 
-    private WsClient(Func<CancellationToken, Task<ClientWebSocket>> connect) => _connect = connect;
+    private WsClient(Func<CancellationToken, Task<ClientWebSocket>> connect, Action? closed)
+    {
+        _connect = connect;
+        _closed = closed;
+    }
 
     public string ClientId { get; } = Guid.NewGuid().ToString();
 
@@ -34,8 +39,14 @@ internal sealed class WsClient : IAsyncDisposable
     /// <summary>The user-id the last handshake named (null: Sente's nil-uid).</summary>
     public string? Uid { get; private set; }
 
-    /// <summary>Connects to <paramref name="chsk"/> (query <c>client-id</c> and <c>packer=json</c> added) and waits for the handshake.</summary>
-    public static async Task<WsClient> ConnectAsync(Uri chsk, bool reconnect = false, CookieContainer? cookies = null, Func<Task<string>>? query = null)
+    /// <summary>The pushed events as they arrive, for a reader that takes them all (instead of <see cref="NextEventAsync"/>).</summary>
+    public ChannelReader<JsonElement> Events => _events.Reader;
+
+    /// <summary>
+    /// Connects to <paramref name="chsk"/> (query <c>client-id</c> and <c>packer=json</c> added) and waits for the handshake;
+    /// <paramref name="closed"/> runs whenever a socket ended, before the next one opens.
+    /// </summary>
+    public static async Task<WsClient> ConnectAsync(Uri chsk, bool reconnect = false, CookieContainer? cookies = null, Func<Task<string>>? query = null, Action? closed = null)
     {
         WsClient? self = null;
         self = new WsClient(async cancel =>
@@ -53,7 +64,7 @@ internal sealed class WsClient : IAsyncDisposable
             }.Uri;
             await socket.ConnectAsync(uri, cancel);
             return socket;
-        })
+        }, closed)
         {
             Reconnect = reconnect,
         };
@@ -80,6 +91,7 @@ internal sealed class WsClient : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _loop.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+        _events.Writer.TryComplete();
         _stop.Dispose();
     }
 
@@ -146,6 +158,7 @@ internal sealed class WsClient : IAsyncDisposable
                         Closes.Add((int?)socket.CloseStatus);
                     }
 
+                    _closed?.Invoke();
                     return;
                 }
 
@@ -158,6 +171,8 @@ internal sealed class WsClient : IAsyncDisposable
             {
                 Closes.Add(null);
             }
+
+            _closed?.Invoke();
         }
     }
 
