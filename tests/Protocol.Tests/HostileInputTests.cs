@@ -233,6 +233,62 @@ public sealed class HostileInputTests
         Assert.Throws<SentePackException>(() => JsonPacker.Instance.Unpack(Utf8("1." + new string('1', MaxDigits))));
     }
 
+    /// <summary>Numbers an application built past the digit limit, alone and where a packer meets them (map keys, sets, tags).</summary>
+    public static TheoryData<string, EdnValue> NumbersPastTheDigitLimit()
+    {
+        var million = BigInteger.One << 3_321_929; // 1,000,000 digits
+        var justPast = BigInteger.Pow(10, MaxDigits);
+        var half = BigInteger.Pow(10, MaxDigits / 2);
+        return new()
+        {
+            { "a million-digit integer", new EdnBigInt(million) },
+            { "a negative million-digit integer", new EdnBigInt(-million) },
+            { "an integer one digit past the limit", new EdnBigInt(justPast) },
+            { "a negative integer one digit past the limit", new EdnBigInt(-justPast) },
+            { "a ratio over a million-digit denominator", new EdnRatio(1, million) },
+            { "a ratio of a million-digit numerator", new EdnRatio(million + 1, 2) },
+            { "a ratio whose parts together pass the limit", new EdnRatio(half + 1, half) },
+            { "a million-digit decimal", new EdnBigDecimal("1" + new string('0', 1_000_000)) },
+            { "a decimal one digit past the limit", new EdnBigDecimal("1." + new string('5', MaxDigits)) },
+            { "a map key", Map((new EdnBigInt(million), 1)) },
+            { "a set member", Set(new EdnBigInt(million)) },
+            { "a tagged value", new EdnTagged(new EdnSymbol("my", "big"), new EdnBigInt(million)) },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(NumbersPastTheDigitLimit))]
+    public void Every_packer_refuses_a_number_an_application_built_past_the_digit_limit(string what, EdnValue value)
+    {
+        foreach (var (packer, _) in Hostile.Packers)
+        {
+            var e = Assert.Throws<SentePackException>(() => packer.PackToArray(new EdnVector(new EdnKeyword("my", "ev"), value)));
+            Assert.True(e.Message.Contains($"more than {MaxDigits} digits", StringComparison.Ordinal), $"{packer.Name}, {what}: {e.Message}");
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-")]
+    public void Every_packer_writes_numbers_of_up_to_the_digit_limit(string sign)
+    {
+        var most = BigInteger.Parse(sign + new string('9', MaxDigits));
+        var half = BigInteger.Parse(sign + new string('9', MaxDigits / 2));
+        var values = new EdnValue[]
+        {
+            new EdnBigInt(most),
+            new EdnBigInt(sign == "-" ? -BigInteger.Pow(2, 13606) : BigInteger.Pow(2, 13606)),
+            EdnRatio.Create(half, BigInteger.Pow(10, (MaxDigits / 2) - 1) + 1),
+            new EdnBigDecimal(sign + "0.000" + new string('7', MaxDigits)),
+            new EdnBigDecimal(sign + new string('1', MaxDigits) + "E+99"),
+            Map((new EdnBigInt(most), 1)),
+        };
+        foreach (var value in values)
+        {
+            Hostile.PacksEverywhere(value, $"a number of {MaxDigits} digits ({value.GetType().Name})");
+        }
+    }
+
     [Fact]
     public void JSON_reads_a_number_beyond_a_double_as_an_infinity_as_JavaScript_does()
     {

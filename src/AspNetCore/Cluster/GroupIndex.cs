@@ -543,13 +543,16 @@ internal sealed partial class GroupIndex(IGrainFactory grains, SenteMetrics metr
                 {
                     foreach (var missed in answer?.Pushes ?? [])
                     {
-                        connection.Enqueue(new PackedEvent(missed.Event) { GroupKey = Key, GroupPosition = new(answer!.Epoch, missed.Sequence) }, missed.Flush);
+                        var packed = new PackedEvent(missed.Event) { GroupKey = Key, GroupPosition = new(answer!.Epoch, missed.Sequence) };
+                        packed.Prepare(connection.PackerIndex, connection.Packer, logger);
+                        connection.Enqueue(packed, missed.Flush);
                     }
 
                     foreach (var (packed, flush) in waiting.Pushes)
                     {
                         if (covered is not { } through || packed.GroupPosition.IsAfter(through))
                         {
+                            packed.Prepare(connection.PackerIndex, connection.Packer, logger);
                             connection.Enqueue(packed, flush);
                         }
                     }
@@ -608,6 +611,9 @@ internal sealed partial class GroupIndex(IGrainFactory grains, SenteMetrics metr
 
                         try
                         {
+                            // Packed here, once per packer of this front end, as direct pushes are:
+                            // the one batch loop that writes it then only joins bytes already made.
+                            ready.Prepare(connection.PackerIndex, connection.Packer, logger);
                             connection.Enqueue(ready, flush);
                         }
                         catch (Exception e)

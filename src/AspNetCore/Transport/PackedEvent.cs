@@ -5,8 +5,8 @@ using Orleans.Sente.Routing;
 namespace Orleans.Sente.AspNetCore;
 
 /// <summary>
-/// One push as it arrives at this front end, packed lazily at most once per packer however
-/// many local clients receive it. Also caches the one-event batch frame, the common case.
+/// One push as it arrives at this front end, packed at most once per packer however many local
+/// clients receive it: by <see cref="Prepare"/> on the thread that delivers it, never later on the batch loop. Also caches the one-event batch frame, the common case.
 /// A push that a packer cannot write (data nested deeper than a push frame may be, or a packer an
 /// application added that writes less than the built-in ones) is dropped for that packer's
 /// clients only, each drop counted, the first one per packer logged.

@@ -25,7 +25,11 @@ internal static class EdnNumber
     /// <summary>True when the magnitude of <paramref name="value"/> has more decimal digits than allowed.</summary>
     public static bool HasTooManyDigits(BigInteger value) => BigInteger.Abs(value) >= TooManyDigits;
 
-    /// <summary>The digits of <c>[+-]digits[.digits]</c> before any exponent.</summary>
+    /// <summary>
+    /// The significant digits of <c>[+-]digits[.digits]</c> before any exponent. Leading zeros are
+    /// not counted: the token's length bounds them, and a decimal read with few of them may print
+    /// with more (<c>15E-4M</c> prints as <c>0.0015M</c>), which must read back.
+    /// </summary>
     public static int MantissaDigits(ReadOnlySpan<char> text)
     {
         var e = text.IndexOfAny('e', 'E');
@@ -33,7 +37,7 @@ internal static class EdnNumber
         var digits = 0;
         foreach (var c in mantissa)
         {
-            if (char.IsAsciiDigit(c))
+            if (char.IsAsciiDigit(c) && (digits > 0 || c != '0'))
             {
                 digits++;
             }
@@ -41,6 +45,60 @@ internal static class EdnNumber
 
         return digits;
     }
+
+    /// <summary>log10(2): the decimal digits one bit is worth.</summary>
+    private const double DigitsPerBit = 0.301029995663981195;
+
+    /// <summary>
+    /// True when an integer has more decimal digits than any reader accepts. Decided by its bit
+    /// length, before anything is printed (printing a big integer costs more than linear time in its
+    /// length, and an application may build one of any size); only an integer within a digit of the
+    /// limit is compared exactly.
+    /// </summary>
+    public static bool IsTooLong(BigInteger value)
+    {
+        var (fewest, most) = DigitBounds(value);
+        return fewest > SenteLimits.MaxNumberDigits || (most > SenteLimits.MaxNumberDigits && HasTooManyDigits(value));
+    }
+
+    /// <summary>True when a ratio's numerator and denominator together have more decimal digits than any reader accepts; decided as <see cref="IsTooLong(BigInteger)"/> is.</summary>
+    public static bool IsTooLong(BigInteger numerator, BigInteger denominator)
+    {
+        var (fewestN, mostN) = DigitBounds(numerator);
+        var (fewestD, mostD) = DigitBounds(denominator);
+        if (fewestN + fewestD > SenteLimits.MaxNumberDigits)
+        {
+            return true;
+        }
+
+        return mostN + mostD > SenteLimits.MaxNumberDigits
+            && Digits(numerator) + Digits(denominator) > SenteLimits.MaxNumberDigits;
+    }
+
+    /// <summary>True when a decimal's text has more significant digits than any reader accepts.</summary>
+    public static bool IsTooLong(string? decimalText) => MantissaDigits(decimalText) > SenteLimits.MaxNumberDigits;
+
+    /// <summary>
+    /// The fewest and the most decimal digits of the magnitude of an integer of this bit length,
+    /// with a margin for the rounding of the product. The magnitude of a negative integer may take
+    /// one bit more than <see cref="BigInteger.GetBitLength"/> counts (that of <c>-2^k</c> is <c>k</c>).
+    /// </summary>
+    private static (long Fewest, long Most) DigitBounds(BigInteger value)
+    {
+        if (value.IsZero)
+        {
+            return (1, 1);
+        }
+
+        var bits = value.GetBitLength();
+        var highest = value.Sign < 0 ? bits + 1 : bits;
+
+        // The magnitude lies in [2^(bits-1), 2^highest).
+        return ((long)Math.Floor(((bits - 1) * DigitsPerBit) - 1e-6) + 1, (long)Math.Floor((highest * DigitsPerBit) + 1e-6) + 1);
+    }
+
+    /// <summary>The decimal digits of an integer's magnitude, printed: only for one near the limit.</summary>
+    private static int Digits(BigInteger value) => BigInteger.Abs(value).ToString(CultureInfo.InvariantCulture).Length;
 
     public static bool TryParse(string token, out EdnValue value, out string? fault)
     {

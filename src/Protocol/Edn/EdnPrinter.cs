@@ -88,6 +88,9 @@ internal readonly struct EdnPrinterCore(bool strict, int maxDepth)
             case EdnDouble d:
                 w.WriteText(JavaDouble.ToString(d.Value));
                 break;
+            case EdnBigInt bi when EdnNumber.IsTooLong(bi.Value):
+                Refuse(ref w, EdnNumber.TooManyDigitsFault);
+                break;
             case EdnBigInt bi:
                 w.WriteFormattable(bi.Value);
                 w.Write((byte)'N');
@@ -331,7 +334,11 @@ internal readonly struct EdnPrinterCore(bool strict, int maxDepth)
 
     private void WriteBigDecimal(ref Utf8Output w, EdnBigDecimal bd)
     {
-        if (BigDecimalText.TryCanonical(bd.Text, out var canonical))
+        if (EdnNumber.IsTooLong(bd.Text))
+        {
+            Refuse(ref w, EdnNumber.TooManyDigitsFault);
+        }
+        else if (BigDecimalText.TryCanonical(bd.Text, out var canonical))
         {
             w.WriteText(canonical);
             w.Write((byte)'M');
@@ -347,6 +354,12 @@ internal readonly struct EdnPrinterCore(bool strict, int maxDepth)
         if (r.Denominator.IsZero)
         {
             Refuse(ref w, "A ratio's denominator is zero");
+            return;
+        }
+
+        if (EdnNumber.IsTooLong(r.Numerator, r.Denominator))
+        {
+            Refuse(ref w, EdnNumber.TooManyDigitsFault);
             return;
         }
 

@@ -131,8 +131,10 @@ public sealed class JsonPacker : ISentePacker
                 w.WriteNullValue();
                 break;
             case EdnBigInt bi:
-                w.WriteRawValue(bi.Value.ToString(CultureInfo.InvariantCulture), skipInputValidation: true);
+                w.WriteRawValue(IntegerText(bi.Value), skipInputValidation: true);
                 break;
+            case EdnBigDecimal bd when EdnNumber.IsTooLong(bd.Text):
+                throw new SentePackException(EdnNumber.TooManyDigitsFault);
             case EdnBigDecimal bd:
                 // The text is canonicalised first: written raw, an arbitrary Text could break the frame.
                 w.WriteRawValue(BigDecimalText.TryCanonical(bd.Text, out var decimalText) ? decimalText : throw new SentePackException($"Not a decimal: {bd.Text}"), skipInputValidation: true);
@@ -268,6 +270,11 @@ public sealed class JsonPacker : ISentePacker
             throw new SentePackException("A ratio's denominator is zero");
         }
 
+        if (EdnNumber.IsTooLong(r.Numerator, r.Denominator))
+        {
+            throw new SentePackException(EdnNumber.TooManyDigitsFault);
+        }
+
         var (n, d) = (r.Numerator, r.Denominator);
         var excess = Math.Max(BigInteger.Abs(n).GetBitLength(), BigInteger.Abs(d).GetBitLength()) - 1000;
         if (excess > 0)
@@ -289,8 +296,15 @@ public sealed class JsonPacker : ISentePacker
         EdnString s => s.Value,
         EdnSymbol s => s.FullName,
         EdnLong l => l.Value.ToString(CultureInfo.InvariantCulture),
+        EdnBigInt bi => IntegerText(bi.Value) + "N",
+        EdnBigDecimal bd when EdnNumber.IsTooLong(bd.Text) => throw new SentePackException(EdnNumber.TooManyDigitsFault),
+        EdnRatio r when EdnNumber.IsTooLong(r.Numerator, r.Denominator) => throw new SentePackException(EdnNumber.TooManyDigitsFault),
         _ => key.ToString() ?? string.Empty,
     };
+
+    /// <summary>A big integer's digits; one with more than any reader takes is refused before it is printed.</summary>
+    private static string IntegerText(System.Numerics.BigInteger value) =>
+        EdnNumber.IsTooLong(value) ? throw new SentePackException(EdnNumber.TooManyDigitsFault) : value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// An object key becomes a keyword when it can be one that EDN can print (<c>"text"</c> is

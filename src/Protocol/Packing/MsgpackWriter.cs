@@ -55,6 +55,10 @@ internal sealed class MsgpackWriter
             case EdnLong l:
                 WriteInteger(ref w, l.Value);
                 break;
+            case EdnBigInt bi when EdnNumber.IsTooLong(bi.Value):
+                // Written as a double below, but refused as every packer refuses it, so that what
+                // this packer writes the others write too.
+                throw new SentePackException(EdnNumber.TooManyDigitsFault);
             case EdnBigInt bi when bi.Value >= long.MinValue && bi.Value <= long.MaxValue:
                 WriteInteger(ref w, (long)bi.Value);
                 break;
@@ -68,6 +72,8 @@ internal sealed class MsgpackWriter
             case EdnDouble d:
                 w.Write(d.Value);
                 break;
+            case EdnBigDecimal bd when EdnNumber.IsTooLong(bd.Text):
+                throw new SentePackException(EdnNumber.TooManyDigitsFault);
             case EdnBigDecimal bd:
                 w.Write(BigDecimalText.TryCanonical(bd.Text, out var text)
                     ? double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture)
@@ -213,6 +219,11 @@ internal sealed class MsgpackWriter
         if (r.Denominator.IsZero)
         {
             throw new SentePackException("A ratio's denominator is zero");
+        }
+
+        if (EdnNumber.IsTooLong(r.Numerator, r.Denominator))
+        {
+            throw new SentePackException(EdnNumber.TooManyDigitsFault);
         }
 
         if (!Fits(r.Numerator) || !Fits(r.Denominator))

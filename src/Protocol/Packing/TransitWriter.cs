@@ -96,6 +96,8 @@ internal ref struct TransitWriter(IBufferWriter<byte> output)
                 Descend(depth);
                 WriteMap(map, depth);
                 break;
+            case EdnRatio r when EdnNumber.IsTooLong(r.Numerator, r.Denominator):
+                throw new SentePackException(EdnNumber.TooManyDigitsFault);
             case EdnRatio r:
                 // A ratio is a scalar in the value model: its tag adds no level, as in EDN.
                 WriteTagged("ratio");
@@ -191,11 +193,13 @@ internal ref struct TransitWriter(IBufferWriter<byte> output)
         null or EdnNil => "~_",
         EdnBool b => b.Value ? "~?t" : "~?f",
         EdnLong l => "~i" + l.Value.ToString(CultureInfo.InvariantCulture),
+        EdnBigInt bi when EdnNumber.IsTooLong(bi.Value) => throw new SentePackException(EdnNumber.TooManyDigitsFault),
         EdnBigInt bi => "~n" + bi.Value.ToString(CultureInfo.InvariantCulture),
         EdnDouble d => double.IsNaN(d.Value) ? "~zNaN"
             : double.IsPositiveInfinity(d.Value) ? "~zINF"
             : double.IsNegativeInfinity(d.Value) ? "~z-INF"
             : "~d" + JavaDouble.ToString(d.Value),
+        EdnBigDecimal bd when EdnNumber.IsTooLong(bd.Text) => throw new SentePackException(EdnNumber.TooManyDigitsFault),
         EdnBigDecimal bd => "~f" + (BigDecimalText.TryCanonical(bd.Text, out var text) ? text : throw new SentePackException($"Not a decimal: {bd.Text}")),
         EdnString s => Escape(JsonPacker.WellFormed(s.Value)),
         EdnKeyword k => "~:" + (EdnPrinterCore.IsPrintableKeyword(k) ? k.FullName : throw new SentePackException($"A keyword EDN cannot print: {k.Namespace}/{k.Name}")),
