@@ -404,12 +404,13 @@ internal sealed partial class UserGrain(
     {
         var now = clock.GetUtcNow();
         List<HeldPush>? durable = null;
+        List<Task>? notices = null;
         foreach (var (clientId, slot) in _clients)
         {
             if (slot.Route is null && slot.ParkedUntil <= now)
             {
                 _clients.Remove(clientId);
-                OnClientGone(clientId);
+                (notices ??= []).Add(OnClientGone(clientId));
                 _lastGone = slot.LastRoute;
                 SetLastRoute(slot, null);
                 var dropped = slot.Dropped;
@@ -456,6 +457,20 @@ internal sealed partial class UserGrain(
             // activation that asks it (RebuildAsync) never sees the user online by mistake.
             await AnnouncePresenceAsync();
             await AnnounceOfflineAsync();
+            if (notices is not null)
+            {
+                // Their answers come back to this activation: it waits for them (within the rebuild
+                // bound) so that a failure is logged rather than lost with it.
+                try
+                {
+                    await Task.WhenAll(notices).WaitAsync(_options.RebuildTimeout);
+                }
+                catch (Exception)
+                {
+                    // Logged by Observe (or, past the bound, when the call times out).
+                }
+            }
+
             DeactivateOnIdle();
         }
         else
