@@ -23,3 +23,26 @@ public sealed record PushOptions([property: Id(0)] bool Flush = false, [property
     /// <summary>Kept for an offline user and delivered on the next connect.</summary>
     public static readonly PushOptions DurablePush = new(Durable: true);
 }
+
+/// <summary>
+/// A durable push to an offline user could not be kept: its inbox's storage failed or did not answer
+/// within <c>SenteGrainOptions.InboxKeepTimeout</c>. The push was not delivered; one whose storage
+/// answered late may still have been kept.
+/// </summary>
+[GenerateSerializer, Alias("sente.InboxUnavailableException")]
+public sealed class SenteInboxUnavailableException : Exception
+{
+    public SenteInboxUnavailableException()
+    {
+    }
+
+    public SenteInboxUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    public SenteInboxUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

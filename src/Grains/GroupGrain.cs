@@ -139,8 +139,12 @@ internal sealed partial class GroupGrain(
             }
 
             // One-way: a dead front end never holds the group up; the sequence puts messages that
-            // overtook each other back in order at the front end.
-            target.FrontEnd.DeliverGroupAsync(new GroupDelivery(this.GetPrimaryKeyString(), @event, flush, _epoch, target.NextSequence++, sequence)).Ignore();
+            // overtook each other back in order at the front end. A message that could not be sent
+            // at all is logged.
+            Unawaited.Observe(
+                target.FrontEnd.DeliverGroupAsync(new GroupDelivery(this.GetPrimaryKeyString(), @event, flush, _epoch, target.NextSequence++, sequence)),
+                (logger, Name, frontEndId),
+                static (s, e) => LogDeliverFailed(s.logger, s.Name, s.frontEndId, e));
             sent++;
         }
 
@@ -295,6 +299,9 @@ internal sealed partial class GroupGrain(
         /// <summary>The front end's latest subscription seen; an older request to be left out is ignored.</summary>
         public long Generation { get; set; }
     }
+
+    [LoggerMessage(EventId = 1183, Level = LogLevel.Warning, Message = "Group {Group} could not send a push to front end {FrontEndId}")]
+    private static partial void LogDeliverFailed(ILogger logger, string group, string frontEndId, Exception exception);
 
     [LoggerMessage(EventId = 1180, Level = LogLevel.Debug, Message = "Push to group {Group}, which has no members: nothing sent")]
     private static partial void LogNoMembers(ILogger logger, string group);

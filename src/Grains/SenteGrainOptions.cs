@@ -12,6 +12,7 @@ public sealed class SenteGrainOptions
     public static readonly TimeSpan DefaultAjaxHandoverTimeout = TimeSpan.FromSeconds(2);
     public const int DefaultInboxLimit = 100;
     public static readonly TimeSpan DefaultInboxMaxAge = TimeSpan.FromDays(7);
+    public static readonly TimeSpan DefaultInboxKeepTimeout = TimeSpan.FromSeconds(10);
     public const int DefaultReplayWindowLimit = 256;
     public const long DefaultReplayWindowBytes = 1024 * 1024;
     public static readonly TimeSpan DefaultReplayWindowMaxAge = TimeSpan.FromSeconds(30);
@@ -41,6 +42,15 @@ public sealed class SenteGrainOptions
     /// the oldest is dropped, counted and logged. Default 100.
     /// </summary>
     public int InboxLimit { get; set; } = DefaultInboxLimit;
+
+    /// <summary>
+    /// How long a durable push to an offline user waits for its inbox to keep it (a storage write, and
+    /// a read when the inbox activates) before it fails with <see cref="SenteInboxUnavailableException"/>.
+    /// Default 10 s: shorter than Orleans' 30 s response timeout, so that storage that hangs fails the
+    /// push with its reason rather than a timeout of the call. A push that failed this way may still be
+    /// kept if storage answers late.
+    /// </summary>
+    public TimeSpan InboxKeepTimeout { get; set; } = DefaultInboxKeepTimeout;
 
     /// <summary>How long a durable push waits for its offline user; older ones are dropped, counted and logged. Default 7 days.</summary>
     public TimeSpan InboxMaxAge { get; set; } = DefaultInboxMaxAge;

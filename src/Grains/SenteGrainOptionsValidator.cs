@@ -14,6 +14,7 @@ internal sealed class SenteGrainOptionsValidator : IValidateOptions<SenteGrainOp
         Positive(failures, nameof(options.LeasePeriod), options.LeasePeriod);
         Positive(failures, nameof(options.RebuildTimeout), options.RebuildTimeout);
         Positive(failures, nameof(options.InboxMaxAge), options.InboxMaxAge);
+        Positive(failures, nameof(options.InboxKeepTimeout), options.InboxKeepTimeout);
         if (options.MaxGroupsPerUser < 1 || options.MaxMembersPerGroup < 1)
         {
             failures.Add($"{nameof(options.MaxGroupsPerUser)} and {nameof(options.MaxMembersPerGroup)} must be at least 1; got {options.MaxGroupsPerUser} and {options.MaxMembersPerGroup}.");

@@ -38,10 +38,15 @@ internal sealed partial class UserGrain
     /// the handed-over pushes go first, then what waited in the outbox meanwhile. A client that moved
     /// or closed meanwhile finds them at the head of its outbox.
     /// </summary>
-    private async Task CompleteHandoverAsync(ClientRoute route, ClientSlot slot, Task<List<SenteEvent>> handover, ClientRoute? replaced)
+    private async Task CompleteHandoverAsync(ClientRoute route, ClientSlot slot, Task<List<SenteEvent>> handover, ClientRoute? replaced, long number)
     {
         var handedOver = await handover;
-        slot.Handover = null;
+        if (slot.Handovers == number)
+        {
+            // A later move's handover, chained after this one, ends the wait itself.
+            slot.Handover = null;
+        }
+
         if (slot.Route is { } current && SameConnection(current, route))
         {
             foreach (var @event in handedOver)
@@ -61,6 +66,16 @@ internal sealed partial class UserGrain
             // Its unsent pushes were taken over; closing it only matters when it is still parked somewhere.
             CloseReplaced(replaced);
         }
+    }
+
+    /// <summary>
+    /// A handover of a move made while the previous move's is under way: it completes after that one,
+    /// which found the client gone from its route and put what it recovered at the head of the outbox.
+    /// </summary>
+    private static async Task<List<SenteEvent>> AfterAsync(Task pending, Task<List<SenteEvent>>? handover)
+    {
+        await pending;
+        return handover is null ? [] : await handover;
     }
 
     /// <summary>The pushes to re-send to <paramref name="route"/> because it replaces an Ajax session elsewhere.</summary>

@@ -16,22 +16,10 @@ internal sealed partial class UserGrain
     /// <summary>Logs the failure of a call nobody awaits.</summary>
     private void Observe(Task call, string operation)
     {
-        if (call.IsCompletedSuccessfully)
+        if (!call.IsCompletedSuccessfully)
         {
-            return;
+            Unawaited.Observe(call, ((ILogger)logger, UserId, operation), static (s, e) => LogCallFailed(s.Item1, s.Item2, s.operation, e));
         }
-
-        var userId = UserId;
-        call.ContinueWith(
-            static (t, state) =>
-            {
-                var (log, user, what) = ((ILogger, string?, string))state!;
-                LogCallFailed(log, user, what, t.Exception!.GetBaseException());
-            },
-            (logger, userId, operation),
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
     }
 
     /// <summary>Closes a connection that a newer one of the same client replaced, retrying a failed send.</summary>

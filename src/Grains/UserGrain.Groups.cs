@@ -12,12 +12,17 @@ internal sealed partial class UserGrain : IClientGroupsHandoverGrain
     /// <summary>How many of a client's latest connections are remembered with the one each took over.</summary>
     private const int RecentAttachesKept = 4;
 
-    private void OnClientGone(string clientId)
+    /// <summary>Tells the user's groups that a client is gone for good; not awaited by the caller, a failure is logged.</summary>
+    private Task OnClientGone(string clientId)
     {
-        if (UserId is not null)
+        if (UserId is null)
         {
-            GrainFactory.GetGrain<IUserGroupsGrain>(this.GetPrimaryKeyString()).ClientGoneAsync(clientId).Ignore();
+            return Task.CompletedTask;
         }
+
+        var notice = GrainFactory.GetGrain<IUserGroupsGrain>(this.GetPrimaryKeyString()).ClientGoneAsync(clientId);
+        Observe(notice, "notice to its groups that client " + clientId + " is gone");
+        return notice;
     }
 
     /// <summary>A new connection of the client attached, taking over <paramref name="previous"/> (if any).</summary>

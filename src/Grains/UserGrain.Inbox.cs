@@ -37,9 +37,9 @@ internal sealed partial class UserGrain
 
         try
         {
-            await Inbox.KeepAsync(@event, options.Flush);
+            await KeepAsync(@event, options.Flush);
         }
-        catch (Exception e)
+        catch (SenteInboxUnavailableException e)
         {
             // Storage is out of reach: the caller asked for durability and is told it failed;
             // live pushes never touch storage and go on.
@@ -60,7 +60,7 @@ internal sealed partial class UserGrain
         {
             foreach (var push in held)
             {
-                await Inbox.KeepAsync(push.Event, push.Flush);
+                await KeepAsync(push.Event, push.Flush);
                 kept++;
             }
 
@@ -70,6 +70,26 @@ internal sealed partial class UserGrain
         {
             Metrics.Dropped("inbox-unavailable", held.Count - kept);
             LogInboxUnavailable(logger, UserId, e);
+        }
+    }
+
+    /// <summary>
+    /// Keeps one push in the inbox, within <see cref="SenteGrainOptions.InboxKeepTimeout"/>: storage
+    /// that hangs fails the push with its reason well before Orleans' response timeout would.
+    /// </summary>
+    private async Task KeepAsync(SenteEvent @event, bool flush)
+    {
+        try
+        {
+            await Inbox.KeepAsync(@event, flush).WaitAsync(_options.InboxKeepTimeout);
+        }
+        catch (TimeoutException e)
+        {
+            throw new SenteInboxUnavailableException($"The inbox of user {UserId} did not keep the durable push within {_options.InboxKeepTimeout.TotalSeconds} s (InboxKeepTimeout): its storage does not answer.", e);
+        }
+        catch (Exception e) when (e is not SenteInboxUnavailableException)
+        {
+            throw new SenteInboxUnavailableException($"The inbox of user {UserId} could not keep the durable push: {e.GetBaseException().Message}", e);
         }
     }
 

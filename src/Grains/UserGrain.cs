@@ -182,13 +182,6 @@ internal sealed partial class UserGrain(
             _clients[route.ClientId] = slot;
         }
 
-        if (slot.Handover is { } pending)
-        {
-            // The client moved again while its previous handover is under way: that one completes
-            // first (within AjaxHandoverTimeout), so that no push is overtaken.
-            await pending;
-        }
-
         var previous = slot.Route;
         var replaced = previous is not null && !SameConnection(previous, route);
         if (replaced && previous!.Transport == SenteTransport.WebSocket)
@@ -200,6 +193,13 @@ internal sealed partial class UserGrain(
         // not written yet goes ahead of anything newer. The old front end is asked without holding
         // this grain: until it answers, the client's pushes wait in its outbox.
         var handover = NeedsAjaxHandover(route, slot) ? HandOverAjaxAsync(route, slot) : null;
+        if (slot.Handover is { } pending)
+        {
+            // The client moved again while its previous handover is under way: this one completes
+            // after that one (within AjaxHandoverTimeout), so that no push is overtaken, and neither
+            // holds this grain meanwhile: the client's pushes wait in its outbox.
+            handover = AfterAsync(pending, handover);
+        }
 
         var newConnection = (slot.Route ?? slot.LastRoute) is not { } known || !SameConnection(known, route);
         if (newConnection)
@@ -232,7 +232,7 @@ internal sealed partial class UserGrain(
         }
         else
         {
-            slot.Handover = CompleteHandoverAsync(route, slot, handover, replaced ? previous : null);
+            slot.Handover = CompleteHandoverAsync(route, slot, handover, replaced ? previous : null, ++slot.Handovers);
         }
 
         if (wasEmpty)
@@ -404,12 +404,13 @@ internal sealed partial class UserGrain(
     {
         var now = clock.GetUtcNow();
         List<HeldPush>? durable = null;
+        List<Task>? notices = null;
         foreach (var (clientId, slot) in _clients)
         {
             if (slot.Route is null && slot.ParkedUntil <= now)
             {
                 _clients.Remove(clientId);
-                OnClientGone(clientId);
+                (notices ??= []).Add(OnClientGone(clientId));
                 _lastGone = slot.LastRoute;
                 SetLastRoute(slot, null);
                 var dropped = slot.Dropped;
@@ -456,6 +457,20 @@ internal sealed partial class UserGrain(
             // activation that asks it (RebuildAsync) never sees the user online by mistake.
             await AnnouncePresenceAsync();
             await AnnounceOfflineAsync();
+            if (notices is not null)
+            {
+                // Their answers come back to this activation: it waits for them (within the rebuild
+                // bound) so that a failure is logged rather than lost with it.
+                try
+                {
+                    await Task.WhenAll(notices).WaitAsync(_options.RebuildTimeout);
+                }
+                catch (Exception)
+                {
+                    // Logged by Observe (or, past the bound, when the call times out).
+                }
+            }
+
             DeactivateOnIdle();
         }
         else
@@ -607,6 +622,9 @@ internal sealed partial class UserGrain(
 
         /// <summary>An Ajax handover under way for this client's current route; its pushes wait in the outbox meanwhile.</summary>
         public Task? Handover { get; set; }
+
+        /// <summary>How many handovers this client has had: the latest one alone ends <see cref="Handover"/>.</summary>
+        public long Handovers { get; set; }
 
         public long Dropped { get; set; }
 

@@ -94,11 +94,14 @@ internal sealed partial class UserGroupsGrain(
         await ClearMarkerIfNoneAsync();
 
         // Not awaited: a group that is itself waiting on this grain (adding a member) must not wait
-        // for this one in turn.
+        // for this one in turn. A failure is logged: the client stays a member of that group.
         var userId = UserId!;
         foreach (var groupKey in groups)
         {
-            GrainFactory.GetGrain<IGroupFanOutGrain>(groupKey).ForgetClientAsync(userId, clientId).Ignore();
+            Unawaited.Observe(
+                GrainFactory.GetGrain<IGroupFanOutGrain>(groupKey).ForgetClientAsync(userId, clientId),
+                (logger, userId, clientId, SenteKeys.GroupNameOf(groupKey)),
+                static (s, e) => LogForgetFailed(s.logger, s.userId, s.clientId, s.Item4, e));
         }
     }
 
@@ -156,6 +159,9 @@ internal sealed partial class UserGroupsGrain(
         state.State.Version,
         [.. state.State.Groups],
         state.State.ClientGroups.ToImmutableDictionary(c => c.Key, c => c.Value.ToImmutableArray(), StringComparer.Ordinal));
+
+    [LoggerMessage(EventId = 1186, Level = LogLevel.Warning, Message = "Group {Group} could not forget client {ClientId} of user {UserId}, gone for good; it stays a member until removed")]
+    private static partial void LogForgetFailed(ILogger logger, string userId, string clientId, string group, Exception exception);
 
     [LoggerMessage(EventId = 1185, Level = LogLevel.Warning, Message = "Could not tell {Target} that the groups of user {UserId} changed")]
     private static partial void LogTellFailed(ILogger logger, string? userId, string target, Exception exception);

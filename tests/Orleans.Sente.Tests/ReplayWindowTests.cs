@@ -58,6 +58,40 @@ public sealed class ReplayWindowTests
         Assert.Equal(Enumerable.Range(1, 10).Concat(Enumerable.Range(1, 30)), plainSeen.Numbers);
     }
 
+    [Fact]
+    public async Task A_client_with_resume_marks_that_missed_more_than_the_window_holds_gets_exactly_the_last_ones_kept()
+    {
+        const int limit = 5;
+        await using var silo = await TestSilo.StartAsync(null, o => o.ReplayWindowLimit = limit);
+        await using var frontEnd1 = await TestFrontEnd.StartAsync([silo]);
+        await using var frontEnd2 = await TestFrontEnd.StartAsync([silo]);
+        var user = "rwl-" + Guid.NewGuid().ToString("N")[..8];
+        var (client, _) = await TestClient.ConnectAsync(frontEnd1, user, extraQuery: $"&{ResumePoint.Param}=");
+        var seen = new Received();
+        await using (client)
+        {
+            await PushAsync(silo.Grains, user, 1, 3);
+            await seen.ReadUntilAsync(client, 3);
+            Assert.NotNull(seen.Mark);
+
+            // Its front end dies; 17 pushes are accepted and lost on the way, more than the window keeps.
+            var cut = frontEnd1.App.Services.GetRequiredService<FrontEndConnections>().CrashForTests();
+            await PushAsync(silo.Grains, user, 4, 20);
+            cut();
+        }
+
+        // Back through front end 2 with its mark (after 3): 4 to 15 left the window and are missed;
+        // the last five come again, once each and in order, ahead of a live push.
+        var (again, _) = await TestClient.ConnectAsync(frontEnd2, user, client.ClientId, extraQuery: $"&{ResumePoint.Param}={seen.Mark}");
+        await using (again)
+        {
+            await PushAsync(silo.Grains, user, 21, 21);
+            await seen.ReadUntilAsync(again, 21);
+        }
+
+        Assert.Equal([1, 2, 3, 16, 17, 18, 19, 20, 21], seen.Numbers);
+    }
+
     private static async Task PushAsync(IGrainFactory grains, string user, int from, int to)
     {
         for (var n = from; n <= to; n++)

@@ -109,8 +109,11 @@ internal interface IUserGroupsGrain : IGrainWithStringKey
     [Alias("Remove")]
     Task RemoveAsync(string groupKey, string? clientId);
 
-    /// <summary>A client of the user is gone for good: its own memberships end.</summary>
-    [OneWay, Alias("ClientGone")]
+    /// <summary>
+    /// A client of the user is gone for good: its own memberships end. Answered, though nobody waits
+    /// for it, so that a failure (the memberships could not be saved) comes back to be logged.
+    /// </summary>
+    [Alias("ClientGone")]
     Task ClientGoneAsync(string clientId);
 }
 
@@ -169,8 +172,11 @@ internal interface IGroupFanOutGrain : IGrainWithStringKey
     [OneWay, Alias("Unsubscribe")]
     Task UnsubscribeAsync(string frontEndId, long generation);
 
-    /// <summary>A client member is gone for good (no call back to its user's groups).</summary>
-    [OneWay, Alias("ForgetClient")]
+    /// <summary>
+    /// A client member is gone for good (no call back to its user's groups). Answered, though nobody
+    /// waits for it, so that a failure (the group could not save) comes back to be logged.
+    /// </summary>
+    [Alias("ForgetClient")]
     Task ForgetClientAsync(string userId, string clientId);
 }
 
