@@ -5,8 +5,9 @@ namespace Orleans.Sente.Tests.Infrastructure;
 
 /// <summary>
 /// Two silos and two front ends with short timings, so that poll timeouts and grace periods
-/// are reached within a test's frame timeout: LpTimeout 500 ms, Ajax session 600 ms, grace
-/// 400 ms (WS) / 600 ms (Ajax). Handlers as in Sente's transcripts; uidport events recorded.
+/// are reached within a test's frame timeout: LpTimeout 500 ms, Ajax session 2 s (a session's
+/// next poll may come late on a loaded machine without the session ending), grace 400 ms (WS) /
+/// 600 ms (Ajax). Handlers as in Sente's transcripts; uidport events recorded.
 /// </summary>
 public sealed class AjaxClusterFixture : TwoByTwoClusterFixture
 {
@@ -23,7 +24,7 @@ public sealed class AjaxClusterFixture : TwoByTwoClusterFixture
         o =>
         {
             o.LpTimeout = LpTimeout;
-            o.AjaxSessionTimeout = TimeSpan.FromMilliseconds(600);
+            o.AjaxSessionTimeout = TimeSpan.FromSeconds(2);
             o.HandshakeDataFn = _ => EdnMap.Of(("server", "s1"));
         },
         map: app => TestHandlers.Map(UidPorts.Map(app.MapSente())
