@@ -15,9 +15,11 @@ namespace Orleans.Sente.Grains;
 /// of its own <c>sente.fanout</c> span, which ends once the message carrying it is sent.
 /// </summary>
 /// <remarks>
-/// Sends are one-way, so a dead front end costs nothing here; a send that fails at once (the
-/// message could not be serialized or addressed) is logged with its front end and push count,
-/// never dropped silently.
+/// Each message is acknowledged, and one is on the way per front end at a time: a message lost on
+/// the way (its route ran through a silo that died before the cluster declared it dead) or refused
+/// is sent again, with what followed it waiting behind, until it is taken or the front end leaves
+/// the cluster (<see cref="Forget"/>); a push that arrives twice is dropped by the front end's
+/// per-connection sequence numbers. Every failed attempt is logged with its front end and push count.
 /// </remarks>
 internal sealed partial class FrontEndOutbox(ILogger<FrontEndOutbox> logger)
 {
@@ -33,7 +35,7 @@ internal sealed partial class FrontEndOutbox(ILogger<FrontEndOutbox> logger)
         lane.Queue.Enqueue(new Pending(fanOut is null ? delivery : delivery with { TraceParent = fanOut.Id }, fanOut));
         if (Interlocked.CompareExchange(ref lane.Scheduled, 1, 0) == 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static l => l.Flush(), lane, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static l => _ = l.FlushAsync(), lane, preferLocal: false);
         }
     }
 
@@ -42,7 +44,10 @@ internal sealed partial class FrontEndOutbox(ILogger<FrontEndOutbox> logger)
     {
         foreach (var id in goneFrontEndIds)
         {
-            _lanes.TryRemove(id, out _);
+            if (_lanes.TryRemove(id, out var lane))
+            {
+                lane.Forgotten = true;
+            }
         }
     }
 
@@ -53,8 +58,9 @@ internal sealed partial class FrontEndOutbox(ILogger<FrontEndOutbox> logger)
     {
         public readonly ConcurrentQueue<Pending> Queue = new();
         public int Scheduled;
+        public volatile bool Forgotten;
 
-        public void Flush()
+        public async Task FlushAsync()
         {
             while (true)
             {
@@ -71,27 +77,10 @@ internal sealed partial class FrontEndOutbox(ILogger<FrontEndOutbox> logger)
 
                 if (batch.Count > 0)
                 {
-                    // One-way: a dead front end never holds anyone up; its routes are parked by
-                    // the user grains once the registry says it has gone. The message itself is
-                    // traced under its first traced push (each delivery still carries its own).
-                    var count = batch.Count;
-                    Activity.Current = fanOuts?[0];
-                    var sent = frontEnd.DeliverManyAsync(batch.DrainToImmutable());
-                    Activity.Current = null;
+                    // The message is traced under its first traced push (each delivery still
+                    // carries its own).
+                    await SendAsync(batch.DrainToImmutable(), fanOuts?[0]);
                     fanOuts?.ForEach(static a => a.Stop());
-                    if (!sent.IsCompletedSuccessfully)
-                    {
-                        sent.ContinueWith(
-                            static (t, state) =>
-                            {
-                                var (log, id, pushes) = ((ILogger, string, int))state!;
-                                LogSendFailed(log, id, pushes, t.Exception!.GetBaseException());
-                            },
-                            (logger, frontEndId, count),
-                            CancellationToken.None,
-                            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-                            TaskScheduler.Default);
-                    }
                 }
 
                 if (!Queue.IsEmpty)
@@ -109,8 +98,42 @@ internal sealed partial class FrontEndOutbox(ILogger<FrontEndOutbox> logger)
                 }
             }
         }
+
+        /// <summary>Sends until the front end takes the message or has left the cluster.</summary>
+        private async Task SendAsync(ImmutableArray<Delivery> deliveries, Activity? traced)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    Activity.Current = traced;
+                    var sent = frontEnd.DeliverManyAsync(deliveries);
+                    Activity.Current = null;
+                    await sent.WaitAsync(SendTimeout);
+                    return;
+                }
+                catch (Exception e)
+                {
+                    Activity.Current = null;
+                    if (Forgotten)
+                    {
+                        LogDroppedWithFrontEnd(logger, frontEndId, deliveries.Length);
+                        return;
+                    }
+
+                    LogSendFailed(logger, frontEndId, deliveries.Length, attempt, e);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 100 * attempt)));
+                }
+            }
+        }
     }
 
-    [LoggerMessage(EventId = 1174, Level = LogLevel.Warning, Message = "Could not send {Count} deliveries to front end {FrontEndId}")]
-    private static partial void LogSendFailed(ILogger logger, string frontEndId, int count, Exception exception);
+    /// <summary>How long a message may go unanswered before it is sent again.</summary>
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
+
+    [LoggerMessage(EventId = 1174, Level = LogLevel.Warning, Message = "Could not send {Count} deliveries to front end {FrontEndId} (attempt {Attempt}); sending again")]
+    private static partial void LogSendFailed(ILogger logger, string frontEndId, int count, int attempt, Exception exception);
+
+    [LoggerMessage(EventId = 1170, Level = LogLevel.Information, Message = "Dropped {Count} deliveries to front end {FrontEndId}, which has left the cluster (its clients get them from their replay windows when they reconnect)")]
+    private static partial void LogDroppedWithFrontEnd(ILogger logger, string frontEndId, int count);
 }

@@ -18,9 +18,11 @@ internal interface IFrontEndObserver : IGrainObserver
 
     /// <summary>
     /// Writes several pushes, in order: what one silo's user grains sent this front end while its
-    /// previous message was on the way, carried in one message.
+    /// previous message was on the way, carried in one message. Answered once taken (not once
+    /// written), so the silo can send it again when it was lost on the way; a push that arrives
+    /// twice is dropped by its connection's sequence numbers.
     /// </summary>
-    [OneWay, Alias("DeliverMany")]
+    [Alias("DeliverMany")]
     Task DeliverManyAsync(ImmutableArray<Delivery> deliveries);
 
     /// <summary>Writes one group push to this front end's connections of the group's members.</summary>
