@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Orleans.Sente.Protocol;
 using Orleans.Sente.Routing;
 using Orleans.Sente.Tests.Infrastructure;
@@ -39,7 +38,7 @@ public sealed class DeliveryRetryTests : IAsyncLifetime
         await using var _c = client;
         var user = _silo.Grains.GetUserGrain(uid);
         await user.PushAsync(SenteEvent.Create("test/n", 1), PushOptions.Flushed);
-        Assert.Equal([":test/n 1"], await EventsAsync(client, 1));
+        Assert.Equal([":test/n 1"], await client.ReceiveEventsAsync(1));
 
         _filter.LoseNext(answerLost);
         await user.PushAsync(SenteEvent.Create("test/n", 2), PushOptions.Flushed);
@@ -47,26 +46,11 @@ public sealed class DeliveryRetryTests : IAsyncLifetime
         await user.PushAsync(SenteEvent.Create("test/n", 3), PushOptions.Flushed);
 
         // 2 arrives (sent again), once, before 3; then nothing more: a later push comes next.
-        Assert.Equal([":test/n 2", ":test/n 3"], await EventsAsync(client, 2));
+        Assert.Equal([":test/n 2", ":test/n 3"], await client.ReceiveEventsAsync(2));
         await user.PushAsync(SenteEvent.Create("test/n", 4), PushOptions.Flushed);
-        Assert.Equal([":test/n 4"], await EventsAsync(client, 1));
+        Assert.Equal([":test/n 4"], await client.ReceiveEventsAsync(1));
     }
 
-    /// <summary>The next <paramref name="count"/> events, as "id data", however the frames batch them.</summary>
-    private static async Task<List<string>> EventsAsync(TestClient client, int count)
-    {
-        var events = new List<string>();
-        while (events.Count < count)
-        {
-            var frame = JsonDocument.Parse(await client.ReceiveAsync()).RootElement;
-            foreach (var e in frame[0].EnumerateArray())
-            {
-                events.Add($"{e[0].GetString()} {e[1].GetRawText()}");
-            }
-        }
-
-        return events;
-    }
 
     /// <summary>
     /// Loses the next delivery message to a front end: before it is sent (the message lost on the

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Sente.Grains;
 using Orleans.Sente.Protocol;
@@ -51,16 +50,16 @@ public sealed class InboxTakeTests : IAsyncLifetime
         Assert.StartsWith($"open {uid} ", await _uidPorts.NextAsync(uid));
         await _filter.Failed.Task.WaitAsync(TestTimeouts.Frame);
         await user.PushAsync(SenteEvent.Create("test/live", 0), PushOptions.Flushed);
-        Assert.Equal([":test/live 0"], await EventsAsync(first, 1));
+        Assert.Equal([":test/live 0"], await first.ReceiveEventsAsync(1));
         await first.DisposeAsync();
         Assert.Equal($"close {uid} {uid}", await _uidPorts.NextAsync(uid));
 
         // Next connect: all three, in order, then a live push (nothing twice).
         var (second, _) = await TestClient.ConnectAsync(_frontEnd, uid);
         Assert.StartsWith($"open {uid} ", await _uidPorts.NextAsync(uid));
-        Assert.Equal([":test/kept 1", ":test/kept 2", ":test/kept 3"], await EventsAsync(second, 3));
+        Assert.Equal([":test/kept 1", ":test/kept 2", ":test/kept 3"], await second.ReceiveEventsAsync(3));
         await user.PushAsync(SenteEvent.Create("test/live", 1), PushOptions.Flushed);
-        Assert.Equal([":test/live 1"], await EventsAsync(second, 1));
+        Assert.Equal([":test/live 1"], await second.ReceiveEventsAsync(1));
         await second.DisposeAsync();
         Assert.Equal($"close {uid} {uid}", await _uidPorts.NextAsync(uid));
 
@@ -69,24 +68,9 @@ public sealed class InboxTakeTests : IAsyncLifetime
         await using var _third = third;
         Assert.StartsWith($"open {uid} ", await _uidPorts.NextAsync(uid));
         await user.PushAsync(SenteEvent.Create("test/live", 2), PushOptions.Flushed);
-        Assert.Equal([":test/live 2"], await EventsAsync(third, 1));
+        Assert.Equal([":test/live 2"], await third.ReceiveEventsAsync(1));
     }
 
-    /// <summary>The next <paramref name="count"/> events, as "id data", however the frames batch them.</summary>
-    private static async Task<List<string>> EventsAsync(TestClient client, int count)
-    {
-        var events = new List<string>();
-        while (events.Count < count)
-        {
-            var frame = JsonDocument.Parse(await client.ReceiveAsync()).RootElement;
-            foreach (var e in frame[0].EnumerateArray())
-            {
-                events.Add($"{e[0].GetString()} {e[1].GetRawText()}");
-            }
-        }
-
-        return events;
-    }
 
     /// <summary>Fails one take of one user's inbox after the inbox grain has answered it.</summary>
     private sealed class FailingTakeFilter : IIncomingGrainCallFilter

@@ -90,6 +90,21 @@ internal sealed class TestClient : IAsyncDisposable
     public async Task<JsonElement> ReceiveJsonAsync(TimeSpan? timeout = null) =>
         JsonDocument.Parse(await ReceiveAsync(timeout)).RootElement;
 
+    /// <summary>The next <paramref name="count"/> pushed events, as "id data", however the frames batch them.</summary>
+    public async Task<List<string>> ReceiveEventsAsync(int count)
+    {
+        var events = new List<string>();
+        while (events.Count < count)
+        {
+            foreach (var e in (await ReceiveJsonAsync())[0].EnumerateArray())
+            {
+                events.Add($"{e[0].GetString()} {e[1].GetRawText()}");
+            }
+        }
+
+        return events;
+    }
+
     /// <summary>Drops the socket without a close frame, as a lost network would (the server sees a reset).</summary>
     public void Abort() => _socket.Abort();
 
