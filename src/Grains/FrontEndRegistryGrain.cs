@@ -77,20 +77,10 @@ internal sealed partial class FrontEndRegistryGrain(
         var flush = options?.Flush ?? false;
         foreach (var lease in _live.Values)
         {
-            var sent = lease.Observer.BroadcastAsync(@event, flush);
-            if (!sent.IsCompletedSuccessfully)
-            {
-                sent.ContinueWith(
-                    static (t, state) =>
-                    {
-                        var (log, id) = ((ILogger, string))state!;
-                        LogBroadcastFailed(log, id, t.Exception!.GetBaseException());
-                    },
-                    (logger, lease.FrontEndId),
-                    CancellationToken.None,
-                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-                    TaskScheduler.Default);
-            }
+            Unawaited.Observe(
+                lease.Observer.BroadcastAsync(@event, flush),
+                ((ILogger)logger, lease.FrontEndId),
+                static (s, e) => LogBroadcastFailed(s.Item1, s.FrontEndId, e));
         }
 
         return Task.CompletedTask;

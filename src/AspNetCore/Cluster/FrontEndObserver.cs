@@ -45,7 +45,7 @@ internal sealed partial class FrontEndObserver(
                 try
                 {
                     using var send = SenteFrontEndActivities.StartSend(connection);
-                    packed.Prepare(connection.PackerIndex, connection.Packer, logger);
+                    packed.Prepare(connection, logger);
                     if (connection.Deliver(packed, delivery.Flush, delivery.Epoch, sequences.IsDefaultOrEmpty ? 0 : sequences[i], pushIds.IsDefaultOrEmpty ? 0 : pushIds[i], out var reason) is > 0 and var dropped)
                     {
                         metrics.Dropped(reason!, dropped);
@@ -104,7 +104,7 @@ internal sealed partial class FrontEndObserver(
             try
             {
                 using var send = SenteFrontEndActivities.StartSend(connection);
-                packed.Prepare(connection.PackerIndex, connection.Packer, logger);
+                packed.Prepare(connection, logger);
                 connection.Enqueue(packed, flush);
             }
             catch (Exception e)

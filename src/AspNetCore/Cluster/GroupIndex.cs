@@ -544,7 +544,7 @@ internal sealed partial class GroupIndex(IGrainFactory grains, SenteMetrics metr
                     foreach (var missed in answer?.Pushes ?? [])
                     {
                         var packed = new PackedEvent(missed.Event) { GroupKey = Key, GroupPosition = new(answer!.Epoch, missed.Sequence) };
-                        packed.Prepare(connection.PackerIndex, connection.Packer, logger);
+                        packed.Prepare(connection, logger);
                         connection.Enqueue(packed, missed.Flush);
                     }
 
@@ -552,7 +552,7 @@ internal sealed partial class GroupIndex(IGrainFactory grains, SenteMetrics metr
                     {
                         if (covered is not { } through || packed.GroupPosition.IsAfter(through))
                         {
-                            packed.Prepare(connection.PackerIndex, connection.Packer, logger);
+                            packed.Prepare(connection, logger);
                             connection.Enqueue(packed, flush);
                         }
                     }
@@ -613,7 +613,7 @@ internal sealed partial class GroupIndex(IGrainFactory grains, SenteMetrics metr
                         {
                             // Packed here, once per packer of this front end, as direct pushes are:
                             // the one batch loop that writes it then only joins bytes already made.
-                            ready.Prepare(connection.PackerIndex, connection.Packer, logger);
+                            ready.Prepare(connection, logger);
                             connection.Enqueue(ready, flush);
                         }
                         catch (Exception e)

@@ -48,7 +48,7 @@ internal sealed partial class PackedEvent(SenteEvent @event)
     /// end calls this as a push arrives, so the one batch loop that later writes it only joins bytes
     /// already made, whatever a push costs to pack. Drops are counted when the push is written.
     /// </summary>
-    public void Prepare(int packerIndex, ISentePacker packer, ILogger logger) => Pack(packerIndex, packer, logger);
+    public void Prepare(SenteConnection connection, ILogger logger) => Pack(connection.PackerIndex, connection.Packer, logger);
 
     private byte[] Pack(int packerIndex, ISentePacker packer, ILogger logger)
     {
