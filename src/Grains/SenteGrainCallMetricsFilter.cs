@@ -13,28 +13,56 @@ internal sealed class SenteGrainCallMetricsFilter(SenteGrainMetrics metrics) : I
 {
     private static readonly ConcurrentDictionary<MethodInfo, string?> Names = new();
 
-    public async Task Invoke(IIncomingGrainCallContext context)
+    // Not async when the call completes at once (a push to an online user usually does) or is not
+    // a Sente grain's: most calls pass through without a state machine.
+    public Task Invoke(IIncomingGrainCallContext context)
     {
         if (NameOf(context.InterfaceMethod) is not { } method)
         {
-            await context.Invoke();
-            return;
+            return context.Invoke();
         }
 
         var started = Stopwatch.GetTimestamp();
+        Task call;
+        try
+        {
+            call = context.Invoke();
+        }
+        catch
+        {
+            Completed(method, started, failed: true);
+            throw;
+        }
+
+        if (call.IsCompleted)
+        {
+            Completed(method, started, failed: !call.IsCompletedSuccessfully);
+            return call;
+        }
+
+        return AwaitAsync(call, method, started);
+    }
+
+    private async Task AwaitAsync(Task call, string method, long started)
+    {
         var failed = true;
         try
         {
-            await context.Invoke();
+            await call;
             failed = false;
         }
         finally
         {
-            metrics.CallCompleted(method, Stopwatch.GetElapsedTime(started).TotalMilliseconds, failed);
-            if (!failed)
-            {
-                CountPush(method);
-            }
+            Completed(method, started, failed);
+        }
+    }
+
+    private void Completed(string method, long started, bool failed)
+    {
+        metrics.CallCompleted(method, Stopwatch.GetElapsedTime(started).TotalMilliseconds, failed);
+        if (!failed)
+        {
+            CountPush(method);
         }
     }
 

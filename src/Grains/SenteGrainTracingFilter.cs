@@ -9,14 +9,14 @@ namespace Orleans.Sente.Grains;
 /// </summary>
 internal sealed class SenteGrainTracingFilter : IIncomingGrainCallFilter
 {
-    public async Task Invoke(IIncomingGrainCallContext context)
-    {
-        if (TargetOf(context.InterfaceMethod) is not { } target)
-        {
-            await context.Invoke();
-            return;
-        }
+    // Not async when there is nothing to trace: most calls pass through without a state machine.
+    public Task Invoke(IIncomingGrainCallContext context) =>
+        SenteActivities.Source.HasListeners() && TargetOf(context.InterfaceMethod) is { } target
+            ? InvokeTracedAsync(context, target)
+            : context.Invoke();
 
+    private static async Task InvokeTracedAsync(IIncomingGrainCallContext context, string target)
+    {
         using var push = SenteActivities.StartPush(target, context.MethodName);
         try
         {

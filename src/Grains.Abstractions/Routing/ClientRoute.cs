@@ -28,16 +28,17 @@ internal sealed record ClientRoute(
 /// the front end puts them back in order. A sequence number of 0 means unordered.
 /// <see cref="TraceParent"/> is the W3C trace context of the push's fan-out span, when traced:
 /// one message to a front end carries pushes of many traces, so each delivery carries its own.
+/// Crosses the cluster as one byte array (<see cref="Serialization.DeliverySurrogateConverter"/>).
 /// </remarks>
-[GenerateSerializer, Immutable, Alias("sente.Delivery")]
+[Immutable, Alias("sente.Delivery")]
 internal sealed record Delivery(
-    [property: Id(0)] ImmutableArray<long> ConnectionIds,
-    [property: Id(1)] SenteEvent Event,
-    [property: Id(2)] bool Flush,
-    [property: Id(3)] ImmutableArray<long> Sequences = default,
-    [property: Id(4)] long Epoch = 0,
-    [property: Id(5)] ImmutableArray<long> PushIds = default,
-    [property: Id(6)] string? TraceParent = null);
+    ImmutableArray<long> ConnectionIds,
+    SenteEvent Event,
+    bool Flush,
+    ImmutableArray<long> Sequences = default,
+    long Epoch = 0,
+    ImmutableArray<long> PushIds = default,
+    string? TraceParent = null);
 
 /// <summary>
 /// What a client last received from its user grain: the grain's epoch (one activation) and the

@@ -24,39 +24,57 @@ internal static class SenteEventBinary
         Keyword, Symbol, Uuid, Inst, Vector, List, Set, Map, Tagged,
     }
 
-    public static byte[] Write(SenteEvent @event)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        var writer = new Writer(buffer);
-        writer.Name(@event.Id.Namespace, @event.Id.Name);
-        if (@event.Data is null)
-        {
-            writer.Byte(0);
-        }
-        else
-        {
-            writer.Byte(1);
-            writer.Value(@event.Data);
-        }
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
 
-        return buffer.WrittenSpan.ToArray();
-    }
+    public static byte[] Write(SenteEvent @event) => Write(@event, static (in Writer writer, SenteEvent e) => writer.Event(e));
 
-    public static SenteEvent Read(byte[] bytes)
+    public static SenteEvent Read(ReadOnlySpan<byte> bytes)
     {
         var reader = new Reader(bytes);
-        var (ns, name) = reader.Name();
-        var data = reader.Byte() == 0 ? null : reader.Value();
+        var @event = reader.Event();
         if (!reader.AtEnd)
         {
             throw new InvalidDataException("Bytes left over after a Sente event.");
         }
 
-        return new SenteEvent(new EdnKeyword(ns, name), data);
+        return @event;
     }
 
-    private readonly ref struct Writer(ArrayBufferWriter<byte> buffer)
+    /// <summary>The writing side of a type that carries events in this form (see <see cref="DeliverySurrogateConverter"/>).</summary>
+    public delegate void WriteAction<T>(in Writer writer, T value);
+
+    /// <summary>Writes <paramref name="value"/> with <paramref name="write"/> into this thread's buffer and returns a copy of what it wrote.</summary>
+    public static byte[] Write<T>(T value, WriteAction<T> write)
     {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        write(new Writer(buffer), value);
+        var bytes = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > 64 * 1024)
+        {
+            t_buffer = null;
+        }
+
+        return bytes;
+    }
+
+    internal readonly ref struct Writer(ArrayBufferWriter<byte> buffer)
+    {
+        public void Event(SenteEvent @event)
+        {
+            Name(@event.Id.Namespace, @event.Id.Name);
+            if (@event.Data is null)
+            {
+                Byte(0);
+            }
+            else
+            {
+                Byte(1);
+                Value(@event.Data);
+            }
+        }
+
         public void Byte(byte value)
         {
             buffer.GetSpan(1)[0] = value;
@@ -177,7 +195,7 @@ internal static class SenteEventBinary
             }
         }
 
-        private void Text(string text)
+        public void Text(string text)
         {
             VarLong(Encoding.UTF8.GetByteCount(text));
             Utf8(text);
@@ -203,7 +221,7 @@ internal static class SenteEventBinary
             buffer.Advance(8);
         }
 
-        private void VarLong(long value)
+        public void VarLong(long value)
         {
             var zigzag = (ulong)((value << 1) ^ (value >> 63));
             var span = buffer.GetSpan(10);
@@ -219,12 +237,19 @@ internal static class SenteEventBinary
         }
     }
 
-    private ref struct Reader(ReadOnlySpan<byte> bytes)
+    internal ref struct Reader(ReadOnlySpan<byte> bytes)
     {
         private readonly ReadOnlySpan<byte> _bytes = bytes;
         private int _position;
 
         public readonly bool AtEnd => _position == _bytes.Length;
+
+        public SenteEvent Event()
+        {
+            var (ns, name) = Name();
+            var data = Byte() == 0 ? null : Value();
+            return new SenteEvent(new EdnKeyword(ns, name), data);
+        }
 
         public byte Byte() => _bytes[_position++];
 
@@ -300,7 +325,7 @@ internal static class SenteEventBinary
             return new EdnMap(entries.MoveToImmutable());
         }
 
-        private string Text() => Encoding.UTF8.GetString(Take(Count()));
+        public string Text() => Encoding.UTF8.GetString(Take(Count()));
 
         private BigInteger BigInt() => new(Take(Count()));
 
@@ -314,7 +339,7 @@ internal static class SenteEventBinary
         }
 
         /// <summary>A length or count: never negative, never beyond the bytes that are left.</summary>
-        private int Count()
+        public int Count()
         {
             var value = VarLong();
             if (value < 0 || value > _bytes.Length - _position + 1)
@@ -325,7 +350,7 @@ internal static class SenteEventBinary
             return (int)value;
         }
 
-        private long VarLong()
+        public long VarLong()
         {
             ulong result = 0;
             for (var shift = 0; shift < 64; shift += 7)
