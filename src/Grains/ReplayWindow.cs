@@ -15,9 +15,13 @@ internal sealed class ReplayWindow
 
     public int Count => _log.Count;
 
-    /// <summary>Records a push sent with <paramref name="pushId"/>, then drops what is past the bounds.</summary>
-    public void Add(long pushId, SenteEvent @event, bool flush, DateTimeOffset now, SenteGrainOptions options) =>
-        _log.Add(pushId, @event, flush, now, options);
+    /// <summary>
+    /// Records a push sent with <paramref name="pushId"/> (<paramref name="bytes"/>: its
+    /// <see cref="EventSize.Estimate"/>, made once for all the clients it goes to, or here when not
+    /// given), then drops what is past the bounds.
+    /// </summary>
+    public void Add(long pushId, SenteEvent @event, bool flush, DateTimeOffset now, SenteGrainOptions options, int? bytes = null) =>
+        _log.Add(pushId, @event, flush, now, options, bytes);
 
     /// <summary>
     /// Takes the pushes after <paramref name="after"/>, oldest first, and empties the window (they
@@ -48,12 +52,15 @@ internal sealed class PushLog
     /// <summary>The number of the oldest push held, or null when none is.</summary>
     public long? First => _entries.Count > 0 ? _entries.Peek().Number : null;
 
-    /// <summary>Records push <paramref name="number"/>, then drops what is past the bounds.</summary>
-    public void Add(long number, SenteEvent @event, bool flush, DateTimeOffset now, SenteGrainOptions options)
+    /// <summary>
+    /// Records push <paramref name="number"/> (of <paramref name="bytes"/>, estimated here when not
+    /// given), then drops what is past the bounds.
+    /// </summary>
+    public void Add(long number, SenteEvent @event, bool flush, DateTimeOffset now, SenteGrainOptions options, int? bytes = null)
     {
-        var bytes = EventSize.Estimate(@event);
-        _entries.Enqueue(new Entry(number, @event, flush, now, bytes));
-        _bytes += bytes;
+        var size = bytes ?? EventSize.Estimate(@event);
+        _entries.Enqueue(new Entry(number, @event, flush, now, size));
+        _bytes += size;
         Trim(now, options);
     }
 

@@ -85,6 +85,7 @@ internal sealed partial class UserGrain(
 
         var flush = options?.Flush ?? false;
         Dictionary<string, FanOut>? byFrontEnd = null;
+        Recorded? recorded = null;
         foreach (var (clientId, slot) in _clients)
         {
             if (RouteOf(clientId, slot) is { } route)
@@ -99,7 +100,7 @@ internal sealed partial class UserGrain(
                 target.Connections.Add(route.ConnectionId);
                 Remember(route, slot, @event);
                 target.Sequences.Add(slot.NextSequence++);
-                target.PushIds.Add(Record(slot, @event, flush));
+                target.PushIds.Add(Record(slot, @event, flush, recorded ??= Stamp(@event)));
             }
             else
             {
@@ -316,14 +317,19 @@ internal sealed partial class UserGrain(
     {
         Remember(route, slot, @event);
         var sequence = slot.NextSequence++;
-        outbox.Send(route.FrontEndId, route.FrontEnd, new Delivery([route.ConnectionId], @event, flush, [sequence], _epoch, [Record(slot, @event, flush)]));
+        outbox.Send(route.FrontEndId, route.FrontEnd, new Delivery([route.ConnectionId], @event, flush, [sequence], _epoch, [Record(slot, @event, flush, Stamp(@event))]));
     }
 
+    /// <summary>When a push was sent and its estimated size: the same for every client of the user it goes to.</summary>
+    private readonly record struct Recorded(DateTimeOffset At, int Bytes);
+
+    private Recorded Stamp(SenteEvent @event) => new(clock.GetUtcNow(), EventSize.Estimate(@event));
+
     /// <summary>Gives a push sent to the client its push id and keeps it in the client's replay window.</summary>
-    private long Record(ClientSlot slot, SenteEvent @event, bool flush)
+    private long Record(ClientSlot slot, SenteEvent @event, bool flush, Recorded recorded)
     {
         var pushId = slot.NextPushId++;
-        (slot.Window ??= new ReplayWindow()).Add(pushId, @event, flush, clock.GetUtcNow(), _options);
+        (slot.Window ??= new ReplayWindow()).Add(pushId, @event, flush, recorded.At, _options, recorded.Bytes);
         return pushId;
     }
 
