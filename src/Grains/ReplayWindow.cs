@@ -5,8 +5,8 @@ namespace Orleans.Sente.Grains;
 /// <summary>
 /// One client's recent pushes, by push id, kept after they were sent to its connection so that a
 /// client whose front end died (or whose connection was lost before the front end could write
-/// them) gets them again when it reconnects anywhere. Bounded by count, by bytes (an estimate of
-/// the packed size) and by age; the oldest go first. The one owner of the replay window: the user
+/// them) gets them again when it reconnects anywhere. Bounded by count, by bytes (of the compact
+/// binary form the pushes are kept in) and by age; the oldest go first. The one owner of the replay window: the user
 /// grain adds what it sends and takes what a reconnecting client has not seen.
 /// </summary>
 internal sealed class ReplayWindow
@@ -16,12 +16,12 @@ internal sealed class ReplayWindow
     public int Count => _log.Count;
 
     /// <summary>
-    /// Records a push sent with <paramref name="pushId"/> (<paramref name="bytes"/>: its
-    /// <see cref="EventSize.Estimate"/>, made once for all the clients it goes to, or here when not
-    /// given), then drops what is past the bounds.
+    /// Records a push sent with <paramref name="pushId"/> (<paramref name="binary"/>: the event in
+    /// <see cref="SenteEventBinary"/>'s form, made once for all the clients it goes to, or here when
+    /// not given), then drops what is past the bounds.
     /// </summary>
-    public void Add(long pushId, SenteEvent @event, bool flush, DateTimeOffset now, SenteGrainOptions options, int? bytes = null) =>
-        _log.Add(pushId, @event, flush, now, options, bytes);
+    public void Add(long pushId, SenteEvent @event, bool flush, DateTimeOffset now, SenteGrainOptions options, byte[]? binary = null) =>
+        _log.Add(pushId, @event, flush, now, options, binary);
 
     /// <summary>
     /// Takes the pushes after <paramref name="after"/>, oldest first, and empties the window (they
@@ -39,9 +39,17 @@ internal sealed class ReplayWindow
 /// <summary>
 /// Numbered pushes kept for a while, oldest first, bounded as <see cref="SenteGrainOptions"/> says
 /// (<see cref="SenteGrainOptions.ReplayWindowLimit"/> pushes, <see cref="SenteGrainOptions.ReplayWindowBytes"/>
-/// estimated bytes, <see cref="SenteGrainOptions.ReplayWindowMaxAge"/>): what a client's and a group's
-/// replay windows share. The numbers only grow.
+/// bytes, <see cref="SenteGrainOptions.ReplayWindowMaxAge"/>): what a client's and a group's replay
+/// windows share. The numbers only grow.
 /// </summary>
+/// <remarks>
+/// Each push is kept as one byte array, the event in <see cref="SenteEventBinary"/>'s form (the form
+/// it crosses to a front end in), not as its tree of values: a window holds every push of the last
+/// half minute, so what it keeps outlives the collector's young generations, and a tree of many
+/// objects costs each collection that promotes it far more than one array of the same bytes (at 2500
+/// pushes/s the trees made a silo's collections pause several times longer). Its length is the size
+/// the byte bound counts. Read back into an event only when a client is owed it again.
+/// </remarks>
 internal sealed class PushLog
 {
     private readonly Queue<Entry> _entries = new();
@@ -53,14 +61,14 @@ internal sealed class PushLog
     public long? First => _entries.Count > 0 ? _entries.Peek().Number : null;
 
     /// <summary>
-    /// Records push <paramref name="number"/> (of <paramref name="bytes"/>, estimated here when not
-    /// given), then drops what is past the bounds.
+    /// Records push <paramref name="number"/> (<paramref name="binary"/>: the event already written in
+    /// <see cref="SenteEventBinary"/>'s form, written here when not given), then drops what is past the bounds.
     /// </summary>
-    public void Add(long number, SenteEvent @event, bool flush, DateTimeOffset now, SenteGrainOptions options, int? bytes = null)
+    public void Add(long number, SenteEvent @event, bool flush, DateTimeOffset now, SenteGrainOptions options, byte[]? binary = null)
     {
-        var size = bytes ?? EventSize.Estimate(@event);
-        _entries.Enqueue(new Entry(number, @event, flush, now, size));
-        _bytes += size;
+        var kept = binary ?? SenteEventBinary.Write(@event);
+        _entries.Enqueue(new Entry(number, kept, flush, now));
+        _bytes += kept.Length;
         Trim(now, options);
     }
 
@@ -80,51 +88,14 @@ internal sealed class PushLog
         while (_entries.Count > 0
             && (_entries.Count > options.ReplayWindowLimit || _bytes > options.ReplayWindowBytes || _entries.Peek().At < horizon))
         {
-            _bytes -= _entries.Dequeue().Bytes;
+            _bytes -= _entries.Dequeue().Binary.Length;
         }
     }
 
-    public readonly record struct Entry(long Number, SenteEvent Event, bool Flush, DateTimeOffset At, int Bytes);
-}
-
-/// <summary>
-/// About how many bytes an event takes packed (the EDN text, within a small factor of JSON's):
-/// a bound in bytes for what grains keep per client, without packing on the hot path.
-/// </summary>
-internal static class EventSize
-{
-    private const int Overhead = 8;
-
-    public static int Estimate(SenteEvent @event) =>
-        Overhead + @event.Id.Name.Length + (@event.Id.Namespace?.Length ?? 0) + (@event.Data is { } data ? Of(data) : 3);
-
-    private static int Of(EdnValue value) => value switch
+    /// <summary>A push kept: its number, its event in <see cref="SenteEventBinary"/>'s form, whether it flushes, and when it was sent.</summary>
+    public readonly record struct Entry(long Number, byte[] Binary, bool Flush, DateTimeOffset At)
     {
-        EdnString s => s.Value.Length + 2,
-        EdnKeyword k => k.Name.Length + (k.Namespace?.Length ?? 0) + 2,
-        EdnSymbol y => y.Name.Length + (y.Namespace?.Length ?? 0) + 1,
-        EdnSequence q => 2 + Sum(q.Items),
-        EdnSet set => 3 + Sum(set.Items),
-        EdnMap m => 2 + (m.Entries.IsDefault ? 0 : m.Entries.Sum(e => Of(e.Key) + Of(e.Value) + 2)),
-        EdnTagged t => t.Tag.Name.Length + 2 + Of(t.Value),
-        EdnBigDecimal d => d.Text.Length + 1,
-        EdnBigInt or EdnRatio => 64,
-        _ => 24,
-    };
-
-    private static int Sum(System.Collections.Immutable.ImmutableArray<EdnValue> items)
-    {
-        var total = 0;
-        if (items.IsDefault)
-        {
-            return 0;
-        }
-
-        foreach (var item in items)
-        {
-            total += Of(item) + 1;
-        }
-
-        return total;
+        /// <summary>The event, read back from <see cref="Binary"/> (a new tree each time).</summary>
+        public SenteEvent Event => SenteEventBinary.Read(Binary);
     }
 }

@@ -76,7 +76,7 @@ public sealed class SenteGrainOptions
     /// </summary>
     public int ReplayWindowLimit { get; set; } = DefaultReplayWindowLimit;
 
-    /// <summary>Most bytes (estimated packed size) of the pushes kept per client for replay. Default 1 MiB.</summary>
+    /// <summary>Most bytes of the pushes kept per client for replay, in the compact binary form they are kept in (about their EDN text's size). Default 1 MiB.</summary>
     public long ReplayWindowBytes { get; set; } = DefaultReplayWindowBytes;
 
     /// <summary>

@@ -112,7 +112,7 @@ internal sealed partial class UserGrain(
         {
             foreach (var (frontEndId, target) in byFrontEnd)
             {
-                outbox.Send(frontEndId, target.FrontEnd, new Delivery(target.Connections.ToImmutable(), @event, flush, target.Sequences.ToImmutable(), _epoch, target.PushIds.ToImmutable()));
+                outbox.Send(frontEndId, target.FrontEnd, new Delivery(target.Connections.ToImmutable(), @event, flush, target.Sequences.ToImmutable(), _epoch, target.PushIds.ToImmutable()) { EventBinary = recorded?.Binary });
             }
         }
     }
@@ -317,19 +317,23 @@ internal sealed partial class UserGrain(
     {
         Remember(route, slot, @event);
         var sequence = slot.NextSequence++;
-        outbox.Send(route.FrontEndId, route.FrontEnd, new Delivery([route.ConnectionId], @event, flush, [sequence], _epoch, [Record(slot, @event, flush, Stamp(@event))]));
+        var recorded = Stamp(@event);
+        outbox.Send(route.FrontEndId, route.FrontEnd, new Delivery([route.ConnectionId], @event, flush, [sequence], _epoch, [Record(slot, @event, flush, recorded)]) { EventBinary = recorded.Binary });
     }
 
-    /// <summary>When a push was sent and its estimated size: the same for every client of the user it goes to.</summary>
-    private readonly record struct Recorded(DateTimeOffset At, int Bytes);
+    /// <summary>
+    /// When a push was sent, and its event in the binary form it is kept in (the replay windows) and
+    /// sent in (to the front ends): made once for every client of the user it goes to.
+    /// </summary>
+    private readonly record struct Recorded(DateTimeOffset At, byte[] Binary);
 
-    private Recorded Stamp(SenteEvent @event) => new(clock.GetUtcNow(), EventSize.Estimate(@event));
+    private Recorded Stamp(SenteEvent @event) => new(clock.GetUtcNow(), SenteEventBinary.Write(@event));
 
     /// <summary>Gives a push sent to the client its push id and keeps it in the client's replay window.</summary>
     private long Record(ClientSlot slot, SenteEvent @event, bool flush, Recorded recorded)
     {
         var pushId = slot.NextPushId++;
-        (slot.Window ??= new ReplayWindow()).Add(pushId, @event, flush, recorded.At, _options, recorded.Bytes);
+        (slot.Window ??= new ReplayWindow()).Add(pushId, @event, flush, recorded.At, _options, recorded.Binary);
         return pushId;
     }
 

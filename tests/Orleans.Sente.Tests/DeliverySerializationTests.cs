@@ -3,6 +3,7 @@ using System.Numerics;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Sente.Protocol;
 using Orleans.Sente.Routing;
+using Orleans.Sente.Serialization;
 using Orleans.Serialization;
 
 namespace Orleans.Sente.Tests;
@@ -48,6 +49,19 @@ public sealed class DeliverySerializationTests
         Assert.Equal(delivery.Epoch, back.Epoch);
         Assert.Equal(delivery.PushIds.IsDefaultOrEmpty ? [] : delivery.PushIds.ToArray(), back.PushIds.IsDefaultOrEmpty ? [] : back.PushIds.ToArray());
         Assert.Equal(delivery.TraceParent, back.TraceParent);
+    }
+
+    [Theory]
+    [MemberData(nameof(Deliveries))]
+    public void A_delivery_whose_event_the_grain_wrote_already_crosses_as_the_same_bytes(int index)
+    {
+        var delivery = Cases[index];
+        var prewritten = delivery with { EventBinary = SenteEventBinary.Write(delivery.Event) };
+
+        var bytes = _serializer.SerializeToArray(prewritten);
+
+        Assert.Equal(_serializer.SerializeToArray(delivery), bytes);
+        Assert.Equal(delivery.Event, _serializer.Deserialize<Delivery>(bytes)!.Event);
     }
 
     [Fact]

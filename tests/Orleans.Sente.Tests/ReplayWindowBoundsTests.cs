@@ -1,13 +1,14 @@
 using Orleans.Sente.Grains;
 using Orleans.Sente.Protocol;
 using Orleans.Sente.Routing;
+using Orleans.Sente.Serialization;
 
 namespace Orleans.Sente.Tests;
 
 /// <summary>
 /// The bounds of a replay window: the oldest pushes go first once the log holds more than
 /// <see cref="SenteGrainOptions.ReplayWindowLimit"/> pushes, more than
-/// <see cref="SenteGrainOptions.ReplayWindowBytes"/> estimated bytes, or pushes older than
+/// <see cref="SenteGrainOptions.ReplayWindowBytes"/> bytes, or pushes older than
 /// <see cref="SenteGrainOptions.ReplayWindowMaxAge"/> (measured on the time the grain passes in, its
 /// <see cref="TimeProvider"/>); and the start-up check that the age covers a front end's death.
 /// </summary>
@@ -34,7 +35,7 @@ public sealed class ReplayWindowBoundsTests
     public void Past_the_bytes_the_oldest_pushes_go_first_even_below_the_count()
     {
         var push = SenteEvent.Create("test/n", new EdnString(new string('x', 100)));
-        var size = EventSize.Estimate(push);
+        var size = SenteEventBinary.Write(push).Length;
         var options = new SenteGrainOptions { ReplayWindowBytes = (2 * size) + (size / 2) };
         var log = new PushLog();
         for (var n = 1; n <= 4; n++)
@@ -90,6 +91,39 @@ public sealed class ReplayWindowBoundsTests
         // Aged past the bound by the time of the reconnect: nothing comes again.
         window.Add(11, Numbered(11), flush: false, Start, options);
         Assert.Empty(window.TakeAfter(0, Start + options.ReplayWindowMaxAge + TimeSpan.FromSeconds(1), options));
+    }
+
+    [Fact]
+    public void A_push_is_kept_as_its_binary_form_and_read_back_as_it_was_each_time_it_is_owed()
+    {
+        var options = new SenteGrainOptions();
+        var rich = SenteEvent.Create(
+            "chat/message",
+            new EdnMap(
+            [
+                new(EdnKeyword.Parse("text"), new EdnString("héllo \U0001F600 /#?")),
+                new(EdnKeyword.Parse("n"), new EdnLong(long.MinValue)),
+                new(EdnKeyword.Parse("tags"), new EdnSet([new EdnString("a"), EdnValue.Nil, EdnBool.True])),
+                new(EdnKeyword.Parse("at"), new EdnInst(Start)),
+            ]));
+        var log = new PushLog();
+        log.Add(1, rich, flush: true, Start, options);
+        var given = SenteEventBinary.Write(rich);
+        log.Add(2, rich, flush: false, Start, options, given);
+
+        var kept = log.After(0).ToList();
+
+        // Written here when not given, taken as it is when given; the same bytes either way.
+        Assert.Equal(given, kept[0].Binary);
+        Assert.Same(given, kept[1].Binary);
+        Assert.All(kept, k => Assert.Equal(rich, k.Event));
+        Assert.NotSame(kept[0].Event, kept[0].Event);
+        Assert.Equal([true, false], kept.Select(k => k.Flush));
+
+        // The byte bound counts that form's length.
+        var tight = new SenteGrainOptions { ReplayWindowBytes = (2 * given.Length) - 1 };
+        log.Add(3, rich, flush: false, Start, tight, given);
+        Assert.Equal([3L], log.After(0).Select(e => e.Number));
     }
 
     [Fact]

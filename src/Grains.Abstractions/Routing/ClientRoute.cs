@@ -28,7 +28,9 @@ internal sealed record ClientRoute(
 /// the front end puts them back in order. A sequence number of 0 means unordered.
 /// <see cref="TraceParent"/> is the W3C trace context of the push's fan-out span, when traced:
 /// one message to a front end carries pushes of many traces, so each delivery carries its own.
-/// Crosses the cluster as one byte array (<see cref="Serialization.DeliverySurrogateConverter"/>).
+/// Crosses the cluster as one byte array (<see cref="Serialization.DeliverySurrogateConverter"/>);
+/// <see cref="EventBinary"/>, when the sender has it, is <see cref="Event"/> already written in that
+/// array's form (the user grain keeps pushes so in its replay windows), and is copied in as it is.
 /// </remarks>
 [Immutable, Alias("sente.Delivery")]
 internal sealed record Delivery(
@@ -38,7 +40,11 @@ internal sealed record Delivery(
     ImmutableArray<long> Sequences = default,
     long Epoch = 0,
     ImmutableArray<long> PushIds = default,
-    string? TraceParent = null);
+    string? TraceParent = null)
+{
+    /// <summary><see cref="Event"/> in <see cref="Serialization.SenteEventBinary"/>'s form, when the sender made it already; not itself sent.</summary>
+    public byte[]? EventBinary { get; init; }
+}
 
 /// <summary>
 /// What a client last received from its user grain: the grain's epoch (one activation) and the

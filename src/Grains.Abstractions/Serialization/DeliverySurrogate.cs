@@ -98,7 +98,14 @@ internal sealed class DeliverySurrogateConverter : IConverter<Delivery, Delivery
             writer.Text(traceParent);
         }
 
-        writer.Event(delivery.Event);
+        if (delivery.EventBinary is { } binary)
+        {
+            writer.Raw(binary);
+        }
+        else
+        {
+            writer.Event(delivery.Event);
+        }
     }
 
     /// <summary>Whether a per-connection column is there: empty or one value per connection, nothing in between.</summary>

@@ -75,6 +75,9 @@ internal static class SenteEventBinary
             }
         }
 
+        /// <summary>Bytes already in this form (an event written earlier by <see cref="Write(SenteEvent)"/>), as they are.</summary>
+        public void Raw(ReadOnlySpan<byte> bytes) => buffer.Write(bytes);
+
         public void Byte(byte value)
         {
             buffer.GetSpan(1)[0] = value;
