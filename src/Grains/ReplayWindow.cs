@@ -6,8 +6,8 @@ namespace Orleans.Sente.Grains;
 /// One client's recent pushes, by push id, kept after they were sent to its connection so that a
 /// client whose front end died (or whose connection was lost before the front end could write
 /// them) gets them again when it reconnects anywhere. Bounded by count, by bytes (of the compact
-/// binary form the pushes are kept in) and by age; the oldest go first. The one owner of the replay window: the user
-/// grain adds what it sends and takes what a reconnecting client has not seen.
+/// binary form the pushes are kept in) and by age; the oldest go first. The one owner of the
+/// replay window: the user grain adds what it sends and takes what a reconnecting client has not seen.
 /// </summary>
 internal sealed class ReplayWindow
 {
