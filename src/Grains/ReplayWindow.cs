@@ -25,12 +25,12 @@ internal sealed class ReplayWindow
 
     /// <summary>
     /// Takes the pushes after <paramref name="after"/>, oldest first, and empties the window (they
-    /// are sent again, and recorded again under new push ids).
+    /// are sent again, with the bytes they were kept in, and recorded again under new push ids).
     /// </summary>
-    public List<(SenteEvent Event, bool Flush)> TakeAfter(long after, DateTimeOffset now, SenteGrainOptions options)
+    public List<PushLog.Entry> TakeAfter(long after, DateTimeOffset now, SenteGrainOptions options)
     {
         _log.Trim(now, options);
-        var taken = _log.After(after).Select(e => (e.Event, e.Flush)).ToList();
+        var taken = _log.After(after).ToList();
         _log.Clear();
         return taken;
     }

@@ -313,11 +313,12 @@ internal sealed partial class UserGrain(
         DelayDeactivation(hold ? TimeSpan.MaxValue : TimeSpan.Zero);
     }
 
-    private void Send(ClientRoute route, ClientSlot slot, SenteEvent @event, bool flush)
+    /// <summary>Sends one push to one client (<paramref name="binary"/>: its event's binary form, when kept already).</summary>
+    private void Send(ClientRoute route, ClientSlot slot, SenteEvent @event, bool flush, byte[]? binary = null)
     {
         Remember(route, slot, @event);
         var sequence = slot.NextSequence++;
-        var recorded = Stamp(@event);
+        var recorded = new Recorded(clock.GetUtcNow(), binary ?? SenteEventBinary.Write(@event));
         outbox.Send(route.FrontEndId, route.FrontEnd, new Delivery([route.ConnectionId], @event, flush, [sequence], _epoch, [Record(slot, @event, flush, recorded)]) { EventBinary = recorded.Binary });
     }
 
@@ -356,9 +357,9 @@ internal sealed partial class UserGrain(
         if (again.Count > 0)
         {
             LogReplayWindow(logger, UserId, route.ClientId, again.Count, resume is not null);
-            foreach (var (@event, flush) in again)
+            foreach (var kept in again)
             {
-                Send(route, slot, @event, flush);
+                Send(route, slot, kept.Event, kept.Flush, kept.Binary);
             }
         }
     }
